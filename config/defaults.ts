@@ -1,0 +1,17 @@
+// Built-in defaults for every setting; the schema in ./schema.ts validates the merged result.
+export const defaults = {
+  db: { url: 'sqlite:./data/sitewatch.sqlite' },
+  timezone: 'Asia/Shanghai',
+  log: { level: 'info' },
+  ingest: {
+    concurrency: 4,
+    timeoutMs: 30_000,
+    retries: 3,
+    retryDelayMs: 500,
+    backfillDays: 7,
+    chunkLines: 5_000,
+    dayCloseGraceMinutes: 60,
+    maxLineBytes: 65_536,
+    units: { memory: 'M', disk: 'M' },
+  },
+} as const;

@@ -1,0 +1,150 @@
+// The one configuration schema: defaults <- optional JSON file <- SITEWATCH_* environment, parsed once.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { defaults } from './defaults';
+
+const unit = z.enum(['B', 'K', 'M', 'G', 'T']);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'is not a known IANA time zone (e.g. Asia/Shanghai)' });
+
+export const dbUrlSchema = z
+  .string()
+  .refine((u) => /^(mysql|mariadb):\/\/[^/]+\/[^/?]+/.test(u) || /^sqlite:.+/.test(u), {
+    message: 'must look like mysql://user:pass@host:3306/dbname or sqlite:./path.sqlite or sqlite::memory:',
+  });
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z.object({
+  db: z.object({ url: dbUrlSchema }),
+  timezone: timeZoneSchema,
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  ingest: z.object({
+    concurrency: int(1, 64),
+    timeoutMs: int(100),
+    retries: int(0, 20),
+    retryDelayMs: int(0),
+    backfillDays: int(1, 366),
+    chunkLines: int(1, 1_000_000),
+    dayCloseGraceMinutes: int(0, 24 * 60),
+    maxLineBytes: int(64),
+    units: z.object({ memory: unit, disk: unit }),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variables and the config path each one sets. */
+export const envMap: Record<string, string> = {
+  SITEWATCH_DB: 'db.url',
+  SITEWATCH_TZ: 'timezone',
+  SITEWATCH_LOG_LEVEL: 'log.level',
+  SITEWATCH_INGEST_CONCURRENCY: 'ingest.concurrency',
+  SITEWATCH_INGEST_TIMEOUT_MS: 'ingest.timeoutMs',
+  SITEWATCH_INGEST_RETRIES: 'ingest.retries',
+  SITEWATCH_INGEST_RETRY_DELAY_MS: 'ingest.retryDelayMs',
+  SITEWATCH_INGEST_BACKFILL_DAYS: 'ingest.backfillDays',
+  SITEWATCH_INGEST_CHUNK_LINES: 'ingest.chunkLines',
+  SITEWATCH_INGEST_DAY_CLOSE_GRACE_MINUTES: 'ingest.dayCloseGraceMinutes',
+  SITEWATCH_INGEST_MAX_LINE_BYTES: 'ingest.maxLineBytes',
+  SITEWATCH_MEMORY_UNIT: 'ingest.units.memory',
+  SITEWATCH_DISK_UNIT: 'ingest.units.disk',
+};
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}.`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Tree = { [k: string]: unknown };
+
+function isObject(v: unknown): v is Tree {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Tree, v) : v;
+  }
+  return out;
+}
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = tree;
+  for (const k of keys.slice(0, -1)) {
+    if (!isObject(node[k])) node[k] = {};
+    node = node[k] as Tree;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+export interface LoadOptions {
+  env?: Record<string, string | undefined>;
+  /** Overrides applied last (tests, CLI flags). */
+  overrides?: Tree;
+}
+
+/**
+ * Parse the configuration once. Every problem is reported at once, in plain words,
+ * naming the environment variable that sets the offending value.
+ */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const problems: string[] = [];
+  let tree: Tree = merge({}, defaults as unknown as Tree);
+  const file = env.SITEWATCH_CONFIG;
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!isObject(parsed)) problems.push(`SITEWATCH_CONFIG file ${file} must hold a JSON object`);
+      else tree = merge(tree, parsed);
+    } catch (e) {
+      problems.push(`SITEWATCH_CONFIG file ${file} could not be read as JSON (${(e as Error).message})`);
+    }
+  }
+  const envForPath: Record<string, string> = {};
+  for (const [name, path] of Object.entries(envMap)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') {
+      setPath(tree, path, v);
+      envForPath[path] = name;
+    }
+  }
+  if (opts.overrides) tree = merge(tree, opts.overrides);
+  const result = configSchema.safeParse(tree);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.join('.');
+      const via = envForPath[path] ? ` (from ${envForPath[path]})` : '';
+      problems.push(`${path}${via} ${issue.message.replace(/^Invalid input: /, '')}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result.data as Config;
+}
+
+/** The MariaDB URL the test suites use; only tests and benchmarks call this. */
+export function testMysqlUrl(env: Record<string, string | undefined> = process.env): string {
+  return env.SITEWATCH_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306/test';
+}
+
+/** True when running under CI, where a missing MariaDB must fail the run. */
+export function isCi(env: Record<string, string | undefined> = process.env): boolean {
+  return env.CI === 'true' || env.CI === '1';
+}

@@ -1,0 +1,44 @@
+// An alarm raised at a site; keyed by (site, name, node, raised time), resolved by a later resume time.
+import { Column, Entity, Index, Unique, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber } from './columns';
+
+export type AlarmState = 'active' | 'resolved' | 'stale';
+
+@Entity('alarm')
+@Unique('uq_alarm_key', ['siteId', 'name', 'node', 'raisedAt'])
+@Index('ix_alarm_site_state', ['siteId', 'state', 'raisedAt'])
+export class Alarm {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ name: 'site_id', type: 'int' })
+  siteId: number;
+
+  @Column({ type: 'varchar', length: 128 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  node: string;
+
+  @Column({ type: 'varchar', length: 1024 })
+  description: string;
+
+  @Column({ name: 'raised_at', type: 'bigint', transformer: bigintNumber })
+  raisedAt: number;
+
+  @Column({ name: 'resumed_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  resumedAt: number | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  state: AlarmState;
+
+  /** record_time of the newest line that mentioned this alarm. */
+  @Column({ name: 'last_seen_at', type: 'bigint', transformer: bigintNumber })
+  lastSeenAt: number;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintNumber })
+  updatedAt: number;
+}

@@ -1,0 +1,64 @@
+// Creating and listing users, and which sites each manages.
+import { In, type DataSource } from 'typeorm';
+import { z } from 'zod';
+import { Site, User, type Role } from '../../entities';
+import { hashPassword } from '../auth/password';
+import { SitewatchError } from '../errors';
+
+const userInput = z.object({
+  login: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]+$/, 'may use letters, digits and . _ @ - only'),
+  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+  displayName: z.string().min(1).max(128),
+  email: z.email('is not an email address').nullable(),
+  role: z.enum(['admin', 'operator']),
+  sites: z.array(z.string()),
+});
+
+export interface UserInput {
+  login: string;
+  password: string;
+  displayName?: string;
+  email?: string | null;
+  role?: Role;
+  sites?: string[];
+}
+
+export async function addUser(ds: DataSource, input: UserInput, now = Date.now()): Promise<User> {
+  const parsed = userInput.safeParse({
+    displayName: input.displayName ?? input.login,
+    email: input.email ?? null,
+    role: input.role ?? 'operator',
+    sites: input.sites ?? [],
+    login: input.login,
+    password: input.password,
+  });
+  if (!parsed.success) {
+    throw new SitewatchError('USAGE', parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+  }
+  const d = parsed.data;
+  const repo = ds.getRepository(User);
+  if (await repo.findOne({ where: { login: d.login } })) {
+    throw new SitewatchError('CONFLICT', `User "${d.login}" already exists.`);
+  }
+  const sites = d.sites.length ? await ds.getRepository(Site).find({ where: { code: In(d.sites) } }) : [];
+  const unknown = d.sites.filter((c) => !sites.some((s) => s.code === c));
+  if (unknown.length > 0) throw new SitewatchError('NOT_FOUND', `No site ${unknown.map((c) => `"${c}"`).join(', ')}.`);
+  const user = repo.create({
+    login: d.login,
+    displayName: d.displayName,
+    email: d.email,
+    role: d.role,
+    passwordHash: await hashPassword(d.password),
+    createdAt: now,
+    sites,
+  });
+  return repo.save(user);
+}
+
+export async function listUsers(ds: DataSource): Promise<User[]> {
+  return ds.getRepository(User).find({ relations: { sites: true }, order: { login: 'ASC' } });
+}

@@ -1,0 +1,34 @@
+// Typed errors: every failure that crosses a boundary carries a stable code, a plain message and its cause.
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'DB_CONNECT'
+  | 'DB_URL'
+  | 'USAGE'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FETCH_FAILED'
+  | 'FETCH_TIMEOUT'
+  | 'INGEST_FAILED'
+  | 'LINE_INVALID';
+
+export class SitewatchError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SitewatchError';
+  }
+}
+
+/** A message fit for a person: the error's own words, never a stack trace. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' && !(err instanceof SitewatchError)
+      ? `${err.message} (${code})`
+      : err.message;
+  }
+  return String(err);
+}

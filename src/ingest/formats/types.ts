@@ -1,0 +1,64 @@
+// The interface every site file format implements: where the file lives, how a line parses, how rows are stored.
+import type { EntityManager } from 'typeorm';
+import type { Site } from '../../../entities';
+import type { Engine } from '../../db/data-source';
+import type { ByteUnit } from '../values';
+import type { ServerCache } from '../server-cache';
+
+export interface ParseContext {
+  siteCode: string;
+  tz: string;
+  time: (raw: string, field: string) => number;
+  units: { memory: ByteUnit; disk: ByteUnit };
+}
+
+/** A change to an alarm made by an ingest, handed to hooks inside the same transaction. */
+export interface AlarmChange {
+  alarmId: number;
+  siteId: number;
+  change: 'raised' | 'resolved';
+  name: string;
+  node: string;
+  description: string;
+  raisedAt: number;
+  resumedAt: number | null;
+}
+
+export interface IngestHooks {
+  /** Runs inside the chunk's transaction, so that anything it writes commits with the rows. */
+  onAlarmChanges?(em: EntityManager, changes: AlarmChange[]): Promise<void>;
+}
+
+export interface StoreContext {
+  em: EntityManager;
+  engine: Engine;
+  site: Site;
+  servers: ServerCache;
+  now: number;
+  hooks: IngestHooks;
+}
+
+export interface StoreCounts {
+  inserted: number;
+  duplicate: number;
+  updated: number;
+}
+
+export interface FileFormat<R = unknown> {
+  /** Also the file name prefix, e.g. system_info -> system_info_YYYYmmdd.txt. */
+  readonly name: string;
+  /** Directory under the site's base URL, e.g. sys_monitor. */
+  readonly dir: string;
+  /** First field of a header line, which is skipped rather than quarantined. */
+  readonly headerField: string;
+  parse(fields: string[], ctx: ParseContext): R;
+  store(records: R[], ctx: StoreContext): Promise<StoreCounts>;
+}
+
+export function filePath(format: FileFormat, day: string): string {
+  return `/${format.dir}/${format.name}_${day}.txt`;
+}
+
+export function fileName(format: FileFormat, day: string): string {
+  return `${format.name}_${day}.txt`;
+}
