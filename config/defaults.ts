@@ -3,6 +3,10 @@ export const defaults = {
   db: { url: 'sqlite:./data/sitewatch.sqlite' },
   timezone: 'Asia/Shanghai',
   log: { level: 'info' },
+  schedule: {
+    /** Cron expressions, evaluated in `timezone`. */
+    ingest: '*/5 * * * *',
+  },
   ingest: {
     concurrency: 4,
     timeoutMs: 30_000,

@@ -1,5 +1,6 @@
 // The one configuration schema: defaults <- optional JSON file <- SITEWATCH_* environment, parsed once.
 import { readFileSync } from 'node:fs';
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { defaults } from './defaults';
 
@@ -21,15 +22,20 @@ export const timeZoneSchema = z
 export const dbUrlSchema = z
   .string()
   .refine((u) => /^(mysql|mariadb):\/\/[^/]+\/[^/?]+/.test(u) || /^sqlite:.+/.test(u), {
-    message: 'must look like mysql://user:pass@host:3306/dbname or sqlite:./path.sqlite or sqlite::memory:',
+    message:
+      'must look like mysql://user:pass@host:3306/dbname or sqlite:./path.sqlite or sqlite::memory:',
   });
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const cron = z.string().refine((s) => validCron(s), { message: 'is not a valid cron expression' });
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
 
 export const configSchema = z.object({
   db: z.object({ url: dbUrlSchema }),
   timezone: timeZoneSchema,
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  schedule: z.object({ ingest: cron }),
   ingest: z.object({
     concurrency: int(1, 64),
     timeoutMs: int(100),
@@ -50,6 +56,7 @@ export const envMap: Record<string, string> = {
   SITEWATCH_DB: 'db.url',
   SITEWATCH_TZ: 'timezone',
   SITEWATCH_LOG_LEVEL: 'log.level',
+  SITEWATCH_SCHEDULE_INGEST: 'schedule.ingest',
   SITEWATCH_INGEST_CONCURRENCY: 'ingest.concurrency',
   SITEWATCH_INGEST_TIMEOUT_MS: 'ingest.timeoutMs',
   SITEWATCH_INGEST_RETRIES: 'ingest.retries',
@@ -115,7 +122,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       if (!isObject(parsed)) problems.push(`SITEWATCH_CONFIG file ${file} must hold a JSON object`);
       else tree = merge(tree, parsed);
     } catch (e) {
-      problems.push(`SITEWATCH_CONFIG file ${file} could not be read as JSON (${(e as Error).message})`);
+      problems.push(
+        `SITEWATCH_CONFIG file ${file} could not be read as JSON (${(e as Error).message})`,
+      );
     }
   }
   const envForPath: Record<string, string> = {};
@@ -147,4 +156,9 @@ export function testMysqlUrl(env: Record<string, string | undefined> = process.e
 /** True when running under CI, where a missing MariaDB must fail the run. */
 export function isCi(env: Record<string, string | undefined> = process.env): boolean {
   return env.CI === 'true' || env.CI === '1';
+}
+
+/** The process environment, handed to loadConfig by the process entry point (the only reader). */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
 }

@@ -25,8 +25,9 @@ export class SitewatchError extends Error {
 /** A message fit for a person: the error's own words, never a stack trace. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
+    // System errors (ECONNREFUSED…) say more with their code; our own messages are complete.
     const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' && !(err instanceof SitewatchError)
+    return typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !err.message.includes(code)
       ? `${err.message} (${code})`
       : err.message;
   }

@@ -3,12 +3,27 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(
+  level: string,
+  destination: NodeJS.WritableStream = process.stderr,
+): Logger {
   return pino(
     {
       level,
       base: undefined,
-      redact: { paths: ['password', '*.password', 'authToken', '*.authToken', 'token', '*.token', 'url', '*.url'], censor: '***' },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'authToken',
+          '*.authToken',
+          'token',
+          '*.token',
+          'url',
+          '*.url',
+        ],
+        censor: '***',
+      },
     },
     destination as pino.DestinationStream,
   );

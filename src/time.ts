@@ -112,3 +112,9 @@ export function isDayKey(s: string): boolean {
   if (!/^\d{8}$/.test(s)) return false;
   return addDays(s, 0) === s;
 }
+
+/** "YYYY-MM-DD HH:MM" wall-clock time in `tz`, for people. */
+export function formatInstant(ms: number, tz: string): string {
+  const w = wallClock(ms, tz);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
+}

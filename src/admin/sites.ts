@@ -17,7 +17,12 @@ export const siteInput = z.object({
     .string()
     .max(1024)
     .regex(/^(https?|file):\/\/.+/i, 'must start with http://, https:// or file://'),
-  encoding: z.string().refine(isSupportedEncoding, 'is not an encoding iconv-lite knows (use auto, utf8, gbk or gb18030)'),
+  encoding: z
+    .string()
+    .refine(
+      isSupportedEncoding,
+      'is not an encoding iconv-lite knows (use auto, utf8, gbk or gb18030)',
+    ),
   timezone: timeZoneSchema.nullable(),
   authToken: z.string().max(255).nullable(),
   enabled: z.boolean(),
@@ -25,11 +30,24 @@ export const siteInput = z.object({
 export type SiteInput = z.input<typeof siteInput>;
 
 function invalid(err: z.ZodError): SitewatchError {
-  return new SitewatchError('USAGE', err.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+  return new SitewatchError(
+    'USAGE',
+    err.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '),
+  );
 }
 
-export async function addSite(ds: DataSource, input: Partial<SiteInput> & Pick<SiteInput, 'code' | 'name' | 'baseUrl'>, now = Date.now()): Promise<Site> {
-  const parsed = siteInput.safeParse({ encoding: 'auto', timezone: null, authToken: null, enabled: true, ...input });
+export async function addSite(
+  ds: DataSource,
+  input: Partial<SiteInput> & Pick<SiteInput, 'code' | 'name' | 'baseUrl'>,
+  now = Date.now(),
+): Promise<Site> {
+  const parsed = siteInput.safeParse({
+    encoding: 'auto',
+    timezone: null,
+    authToken: null,
+    enabled: true,
+    ...input,
+  });
   if (!parsed.success) throw invalid(parsed.error);
   const repo = ds.getRepository(Site);
   if (await repo.findOne({ where: { code: parsed.data.code } })) {

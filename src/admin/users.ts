@@ -37,16 +37,22 @@ export async function addUser(ds: DataSource, input: UserInput, now = Date.now()
     password: input.password,
   });
   if (!parsed.success) {
-    throw new SitewatchError('USAGE', parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+    throw new SitewatchError(
+      'USAGE',
+      parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '),
+    );
   }
   const d = parsed.data;
   const repo = ds.getRepository(User);
   if (await repo.findOne({ where: { login: d.login } })) {
     throw new SitewatchError('CONFLICT', `User "${d.login}" already exists.`);
   }
-  const sites = d.sites.length ? await ds.getRepository(Site).find({ where: { code: In(d.sites) } }) : [];
+  const sites = d.sites.length
+    ? await ds.getRepository(Site).find({ where: { code: In(d.sites) } })
+    : [];
   const unknown = d.sites.filter((c) => !sites.some((s) => s.code === c));
-  if (unknown.length > 0) throw new SitewatchError('NOT_FOUND', `No site ${unknown.map((c) => `"${c}"`).join(', ')}.`);
+  if (unknown.length > 0)
+    throw new SitewatchError('NOT_FOUND', `No site ${unknown.map((c) => `"${c}"`).join(', ')}.`);
   const user = repo.create({
     login: d.login,
     displayName: d.displayName,

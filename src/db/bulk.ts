@@ -6,7 +6,11 @@ import { affectedRows, insertIgnoreSql, upsertSql } from './dialect';
 const BATCH_ROWS = 500;
 
 /** Run a statement and get the structured result (affected rows, insert id) on either engine. */
-export async function execute(em: EntityManager, sql: string, params: unknown[]): Promise<QueryResult> {
+export async function execute(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<QueryResult> {
   if (em.queryRunner) return em.queryRunner.query(sql, params, true);
   const qr = em.connection.createQueryRunner();
   try {

@@ -106,12 +106,16 @@ export function dataSourceOptions(url: string, o: DataSourceOverrides = {}): Dat
 
 export function createDataSource(url: string, o: DataSourceOverrides = {}): DataSource {
   const p = parseDbUrl(url);
-  if (p.engine === 'sqlite' && p.file !== ':memory:') mkdirSync(dirname(p.file!), { recursive: true });
+  if (p.engine === 'sqlite' && p.file !== ':memory:')
+    mkdirSync(dirname(p.file!), { recursive: true });
   return new DataSource(dataSourceOptions(url, o));
 }
 
 /** Create and connect; a failure becomes one sentence naming the (redacted) URL. */
-export async function openDataSource(url: string, o: DataSourceOverrides = {}): Promise<DataSource> {
+export async function openDataSource(
+  url: string,
+  o: DataSourceOverrides = {},
+): Promise<DataSource> {
   const ds = createDataSource(url, o);
   try {
     await ds.initialize();

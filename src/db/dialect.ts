@@ -9,7 +9,12 @@ function placeholders(columns: number, rows: number): string {
 const q = (engine: Engine, id: string) => (engine === 'mysql' ? `\`${id}\`` : `"${id}"`);
 
 /** Multi-row insert that skips rows whose unique key already exists. Identifiers come from code only. */
-export function insertIgnoreSql(engine: Engine, table: string, columns: string[], rows: number): string {
+export function insertIgnoreSql(
+  engine: Engine,
+  table: string,
+  columns: string[],
+  rows: number,
+): string {
   const cols = columns.map((c) => q(engine, c)).join(',');
   const verb = engine === 'mysql' ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO';
   return `${verb} ${q(engine, table)} (${cols}) VALUES ${placeholders(columns.length, rows)}`;

@@ -5,7 +5,10 @@ import { engineOf } from './data-source';
 
 const queues = new WeakMap<DataSource, ReturnType<typeof pLimit>>();
 
-export function withTransaction<T>(ds: DataSource, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+export function withTransaction<T>(
+  ds: DataSource,
+  fn: (em: EntityManager) => Promise<T>,
+): Promise<T> {
   if (engineOf(ds) === 'mysql') return ds.transaction(fn);
   let queue = queues.get(ds);
   if (!queue) {

@@ -39,7 +39,9 @@ export class ByteReader {
     } catch (err) {
       this.close();
       if (err instanceof SitewatchError) throw err;
-      const e = new SitewatchError('FETCH_FAILED', `${this.what}: ${(err as Error).message}`, { cause: err });
+      const e = new SitewatchError('FETCH_FAILED', `${this.what}: ${(err as Error).message}`, {
+        cause: err,
+      });
       (e as SitewatchError & { retryable?: boolean }).retryable = true;
       throw e;
     } finally {

@@ -4,7 +4,12 @@ import { IngestCursor } from '../../entities';
 import { insertIgnore } from '../db/bulk';
 import { engineOf } from '../db/data-source';
 
-export async function loadCursor(ds: DataSource, siteId: number, kind: string, day: string): Promise<IngestCursor> {
+export async function loadCursor(
+  ds: DataSource,
+  siteId: number,
+  kind: string,
+  day: string,
+): Promise<IngestCursor> {
   const repo = ds.getRepository(IngestCursor);
   const found = await repo.findOne({ where: { siteId, kind, fileDate: day } });
   if (found) return found;
@@ -12,7 +17,21 @@ export async function loadCursor(ds: DataSource, siteId: number, kind: string, d
     ds.manager,
     engineOf(ds),
     'ingest_cursor',
-    ['site_id', 'kind', 'file_date', 'byte_offset', 'line_no', 'head_len', 'tail_len', 'state', 'resets', 'bytes_read', 'rows_inserted', 'rows_duplicate', 'rows_quarantined'],
+    [
+      'site_id',
+      'kind',
+      'file_date',
+      'byte_offset',
+      'line_no',
+      'head_len',
+      'tail_len',
+      'state',
+      'resets',
+      'bytes_read',
+      'rows_inserted',
+      'rows_duplicate',
+      'rows_quarantined',
+    ],
     [[siteId, kind, day, 0, 0, 0, 0, 'open', 0, 0, 0, 0, 0]],
   );
   return repo.findOneOrFail({ where: { siteId, kind, fileDate: day } });

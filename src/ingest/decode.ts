@@ -32,8 +32,10 @@ function splitLines(text: string): string[] {
  * splitting on 0x0A before decoding is safe because no GBK trail byte is below 0x40.
  */
 export function decodeLines(buf: Buffer, encoding: string): Decoded {
-  if (encoding === 'utf8' || encoding === 'utf-8') return { lines: splitLines(buf.toString('utf8')), used: 'utf8' };
-  if (encoding !== 'auto') return { lines: splitLines(iconv.decode(buf, encoding)), used: encoding };
+  if (encoding === 'utf8' || encoding === 'utf-8')
+    return { lines: splitLines(buf.toString('utf8')), used: 'utf8' };
+  if (encoding !== 'auto')
+    return { lines: splitLines(iconv.decode(buf, encoding)), used: encoding };
   try {
     return { lines: splitLines(strictUtf8.decode(buf)), used: 'utf8' };
   } catch {

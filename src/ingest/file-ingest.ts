@@ -9,7 +9,13 @@ import { SitewatchError } from '../errors';
 import { ByteReader } from './byte-reader';
 import { loadCursor, saveCursor } from './cursor-store';
 import { UTF8_BOM, decodeLines } from './decode';
-import { type FileFormat, type IngestHooks, type ParseContext, fileName, filePath } from './formats/types';
+import {
+  type FileFormat,
+  type IngestHooks,
+  type ParseContext,
+  fileName,
+  filePath,
+} from './formats/types';
 import type { ServerCache } from './server-cache';
 import type { FetchResponse, FileSource } from './sources/types';
 import { LineError } from './values';
@@ -133,7 +139,10 @@ export async function ingestFile(
         throw err;
       }
       if (attempt >= 2) {
-        throw new SitewatchError('INGEST_FAILED', `${result.file}: the file keeps changing while it is read (${err.message})`);
+        throw new SitewatchError(
+          'INGEST_FAILED',
+          `${result.file}: the file keeps changing while it is read (${err.message})`,
+        );
       }
     }
   }
@@ -167,7 +176,9 @@ export async function ingestFile(
       return;
     }
     if (res.status === 416) {
-      return reset(`file is now ${res.total ?? 'fewer than'} bytes, shorter than the ${off} already read`);
+      return reset(
+        `file is now ${res.total ?? 'fewer than'} bytes, shorter than the ${off} already read`,
+      );
     }
     const body = res as FetchResponse & { status: 200 | 206 };
     const reader = new ByteReader(body.body, deps.idleTimeoutMs, `${site.code} ${result.file}`);
@@ -213,14 +224,22 @@ export async function ingestFile(
     let tail: Buffer = initialTail;
     let head: Buffer = headFromZero ?? Buffer.alloc(0);
     let carry: Buffer = Buffer.alloc(0);
-    let skippingLong: { preview: Buffer; bytes: number; undo: { tail: Buffer; head: Buffer } } | null = null;
+    let skippingLong: {
+      preview: Buffer;
+      bytes: number;
+      undo: { tail: Buffer; head: Buffer };
+    } | null = null;
     let segments: Segment[] = [];
     let batchLines = 0;
     let batchBytes = 0;
 
     const track = (b: Buffer) => {
-      tail = tail.length + b.length <= OVERLAP ? Buffer.concat([tail, b]) : Buffer.concat([tail, b]).subarray(-OVERLAP);
-      if (headFromZero && head.length < HEAD) head = Buffer.concat([head, b.subarray(0, HEAD - head.length)]);
+      tail =
+        tail.length + b.length <= OVERLAP
+          ? Buffer.concat([tail, b])
+          : Buffer.concat([tail, b]).subarray(-OVERLAP);
+      if (headFromZero && head.length < HEAD)
+        head = Buffer.concat([head, b.subarray(0, HEAD - head.length)]);
       batchBytes += b.length;
       result.bytes += b.length;
     };
@@ -243,7 +262,16 @@ export async function ingestFile(
       for (const seg of segments) {
         if ('long' in seg) {
           lineNo++;
-          bad.push([site.id, format.name, day, result.file, lineNo, seg.long, `line longer than ${deps.maxLineBytes} bytes (${seg.bytes} bytes)`, fetchedAt]);
+          bad.push([
+            site.id,
+            format.name,
+            day,
+            result.file,
+            lineNo,
+            seg.long,
+            `line longer than ${deps.maxLineBytes} bytes (${seg.bytes} bytes)`,
+            fetchedAt,
+          ]);
           continue;
         }
         let bytes = seg.lines;
@@ -268,7 +296,16 @@ export async function ingestFile(
             records.push(format.parse(fields, deps.parse));
           } catch (err) {
             if (!(err instanceof LineError)) throw err;
-            bad.push([site.id, format.name, day, result.file, lineNo, raw.slice(0, 4000), err.message.slice(0, 255), fetchedAt]);
+            bad.push([
+              site.id,
+              format.name,
+              day,
+              result.file,
+              lineNo,
+              raw.slice(0, 4000),
+              err.message.slice(0, 255),
+              fetchedAt,
+            ]);
           }
         }
       }
@@ -288,7 +325,12 @@ export async function ingestFile(
         lastFetchAt: fetchedAt,
         lastStatus: String(res.status),
         lastError: null,
-        state: dayClosed && finalLine ? ('done' as const) : cursor.state === 'missing' ? ('open' as const) : cursor.state,
+        state:
+          dayClosed && finalLine
+            ? ('done' as const)
+            : cursor.state === 'missing'
+              ? ('open' as const)
+              : cursor.state,
       };
       let counts;
       try {
@@ -302,12 +344,25 @@ export async function ingestFile(
             hooks: deps.hooks,
           });
           if (bad.length > 0) {
-            await upsert(em, deps.engine, 'ingest_error',
+            await upsert(
+              em,
+              deps.engine,
+              'ingest_error',
               ['site_id', 'kind', 'file_date', 'file', 'line_no', 'raw', 'reason', 'created_at'],
-              ['site_id', 'kind', 'file_date', 'line_no'], ['file', 'raw', 'reason', 'created_at'], bad);
+              ['site_id', 'kind', 'file_date', 'line_no'],
+              ['file', 'raw', 'reason', 'created_at'],
+              bad,
+            );
           }
-          await deps.hooks.beforeCommit?.(em, { siteId: site.id, kind: format.name, day, endOffset });
-          const updated = { ...cursor, ...next,
+          await deps.hooks.beforeCommit?.(em, {
+            siteId: site.id,
+            kind: format.name,
+            day,
+            endOffset,
+          });
+          const updated = {
+            ...cursor,
+            ...next,
             bytesRead: cursor.bytesRead + batchBytes,
             rowsInserted: cursor.rowsInserted + c.inserted,
             rowsDuplicate: cursor.rowsDuplicate + c.duplicate,
@@ -373,12 +428,17 @@ export async function ingestFile(
         }
       }
       if (carry.length > deps.maxLineBytes) {
-        skippingLong = { preview: carry.subarray(0, 200), bytes: carry.length, undo: { tail, head } };
+        skippingLong = {
+          preview: carry.subarray(0, 200),
+          bytes: carry.length,
+          undo: { tail, head },
+        };
         track(carry);
         carry = Buffer.alloc(0);
       }
       // Never cut a batch inside an over-long line: the cursor must always sit on a line boundary.
-      if (!skippingLong && (batchLines >= deps.chunkLines || batchBytes >= MAX_BATCH_BYTES)) await flush(false, false);
+      if (!skippingLong && (batchLines >= deps.chunkLines || batchBytes >= MAX_BATCH_BYTES))
+        await flush(false, false);
     }
     let finalLine = false;
     if (skippingLong && dayClosed) {

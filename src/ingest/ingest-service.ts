@@ -55,7 +55,9 @@ function siteDown(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string } }).cause;
   return (
     (err instanceof SitewatchError && err.code === 'FETCH_TIMEOUT') ||
-    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN'].includes(cause?.code ?? '')
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN'].includes(
+      cause?.code ?? '',
+    )
   );
 }
 
@@ -68,18 +70,30 @@ export function createIngestService(deps: IngestDeps): IngestService {
   const caches = new Map<number, ServerCache>();
   const cfg = config.ingest;
 
-  async function daysFor(site: Site, tz: string, req: IngestRequest): Promise<{ day: string; force: boolean }[]> {
+  async function daysFor(
+    site: Site,
+    tz: string,
+    req: IngestRequest,
+  ): Promise<{ day: string; force: boolean }[]> {
     const today = dayKey(now(), tz);
     if (req.date) return [{ day: req.date, force: true }];
     if (req.days) {
-      return Array.from({ length: req.days }, (_, i) => ({ day: addDays(today, i - req.days! + 1), force: true }));
+      return Array.from({ length: req.days }, (_, i) => ({
+        day: addDays(today, i - req.days! + 1),
+        force: true,
+      }));
     }
-    const window = Array.from({ length: cfg.backfillDays }, (_, i) => addDays(today, i - cfg.backfillDays + 1));
+    const window = Array.from({ length: cfg.backfillDays }, (_, i) =>
+      addDays(today, i - cfg.backfillDays + 1),
+    );
     const cursors = await ds.getRepository(IngestCursor).find({ where: { siteId: site.id } });
     const finished = new Map<string, number>();
-    for (const c of cursors) if (c.state !== 'open') finished.set(c.fileDate, (finished.get(c.fileDate) ?? 0) + 1);
+    for (const c of cursors)
+      if (c.state !== 'open') finished.set(c.fileDate, (finished.get(c.fileDate) ?? 0) + 1);
     // A past day is skipped once every file of it is done or known missing.
-    return window.filter((d) => d === today || (finished.get(d) ?? 0) < formats.length).map((day) => ({ day, force: false }));
+    return window
+      .filter((d) => d === today || (finished.get(d) ?? 0) < formats.length)
+      .map((day) => ({ day, force: false }));
   }
 
   async function runSite(site: Site, req: IngestRequest = {}): Promise<SiteResult> {
@@ -100,7 +114,9 @@ export function createIngestService(deps: IngestDeps): IngestService {
         const closed = now() >= startOfDay(addDays(day, 1), tz) + cfg.dayCloseGraceMinutes * 60_000;
         for (const format of formats) {
           if (!force) {
-            const c = await ds.getRepository(IngestCursor).findOne({ where: { siteId: site.id, kind: format.name, fileDate: day } });
+            const c = await ds
+              .getRepository(IngestCursor)
+              .findOne({ where: { siteId: site.id, kind: format.name, fileDate: day } });
             if (c && c.state !== 'open') continue;
           }
           try {
@@ -130,7 +146,17 @@ export function createIngestService(deps: IngestDeps): IngestService {
                 baseDelayMs: cfg.retryDelayMs,
                 retryable: isRetryable,
                 onRetry: (err, attempt, delay) =>
-                  log.warn({ site: site.code, day, kind: format.name, attempt, delay, err: describeError(err) }, 'fetch failed, retrying'),
+                  log.warn(
+                    {
+                      site: site.code,
+                      day,
+                      kind: format.name,
+                      attempt,
+                      delay,
+                      err: describeError(err),
+                    },
+                    'fetch failed, retrying',
+                  ),
               },
             );
             result.files.push(r);
@@ -138,12 +164,25 @@ export function createIngestService(deps: IngestDeps): IngestService {
             result.ok = false;
             const message = describeError(err);
             result.files.push({
-              file: `${format.name}_${day}.txt`, kind: format.name, day, outcome: 'error',
-              bytes: 0, lines: 0, inserted: 0, duplicate: 0, updated: 0, quarantined: 0, skipped: 0, resets: 0,
+              file: `${format.name}_${day}.txt`,
+              kind: format.name,
+              day,
+              outcome: 'error',
+              bytes: 0,
+              lines: 0,
+              inserted: 0,
+              duplicate: 0,
+              updated: 0,
+              quarantined: 0,
+              skipped: 0,
+              resets: 0,
               error: message,
             });
             result.error = message;
-            log.error({ site: site.code, day, kind: format.name, err: message }, 'file ingest failed');
+            log.error(
+              { site: site.code, day, kind: format.name, err: message },
+              'file ingest failed',
+            );
             if (siteDown(err)) {
               result.error = `site unreachable: ${message}`;
               break outer;
@@ -162,11 +201,15 @@ export function createIngestService(deps: IngestDeps): IngestService {
         { id: site.id },
         {
           lastIngestAt: started,
-          ...(result.ok ? { lastSuccessAt: now() } : { lastError: result.error ?? 'failed', lastErrorAt: now() }),
+          ...(result.ok
+            ? { lastSuccessAt: now() }
+            : { lastError: result.error ?? 'failed', lastErrorAt: now() }),
           lastCounts: JSON.stringify(totals),
         },
       ),
-    ).catch((err) => log.error({ site: site.code, err: describeError(err) }, 'could not record site status'));
+    ).catch((err) =>
+      log.error({ site: site.code, err: describeError(err) }, 'could not record site status'),
+    );
     return result;
   }
 
@@ -175,7 +218,8 @@ export function createIngestService(deps: IngestDeps): IngestService {
     async run(req: IngestRequest = {}) {
       const where = req.site ? { code: req.site } : { enabled: true };
       const sites = await ds.getRepository(Site).find({ where, order: { code: 'ASC' } });
-      if (req.site && sites.length === 0) throw new SitewatchError('NOT_FOUND', `No site "${req.site}".`);
+      if (req.site && sites.length === 0)
+        throw new SitewatchError('NOT_FOUND', `No site "${req.site}".`);
       const limit = pLimit(cfg.concurrency);
       // One site's failure is caught inside runSite, so Promise.all never rejects on its account.
       return Promise.all(sites.map((s) => limit(() => runSite(s, req))));
@@ -195,7 +239,16 @@ export interface Totals {
 }
 
 export function summarize(files: FileResult[]): Totals {
-  const t: Totals = { bytes: 0, lines: 0, inserted: 0, duplicate: 0, updated: 0, quarantined: 0, files: 0, errors: 0 };
+  const t: Totals = {
+    bytes: 0,
+    lines: 0,
+    inserted: 0,
+    duplicate: 0,
+    updated: 0,
+    quarantined: 0,
+    files: 0,
+    errors: 0,
+  };
   for (const f of files) {
     t.bytes += f.bytes;
     t.lines += f.lines;

@@ -12,7 +12,11 @@ export interface ServerState {
 
 export interface ServerCache {
   /** Ids for these servers, registering new ones (within the caller's transaction). */
-  resolve(em: EntityManager, engine: Engine, seen: Map<string, { ip: string; at: number }>): Promise<Map<string, ServerState>>;
+  resolve(
+    em: EntityManager,
+    engine: Engine,
+    seen: Map<string, { ip: string; at: number }>,
+  ): Promise<Map<string, ServerState>>;
   /** Forget everything: a rolled-back transaction may have registered rows that no longer exist. */
   invalidate(): void;
 }

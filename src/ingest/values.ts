@@ -6,12 +6,21 @@ export class LineError extends Error {
   readonly code = 'LINE_INVALID';
 }
 
-const LOCAL_RE = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
+const LOCAL_RE =
+  /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const ZONED_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const EPOCH_RE = /^\d{10}$/;
 
-function checkedWall(y: number, mo: number, d: number, h: number, mi: number, s: number, field: string) {
+function checkedWall(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  field: string,
+) {
   const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   if (
     mo < 1 ||
@@ -93,7 +102,8 @@ export function parseBytes(raw: string, bareUnit: ByteUnit, field: string): numb
   const m = NUM_RE.exec(raw.trim());
   if (!m) throw new LineError(`${field} "${clip(raw)}" is not an amount`);
   const suffix = m[2].toUpperCase();
-  if (suffix === '%') throw new LineError(`${field} "${clip(raw)}" is a percentage, expected an amount`);
+  if (suffix === '%')
+    throw new LineError(`${field} "${clip(raw)}" is a percentage, expected an amount`);
   const unit = suffix === '' ? bareUnit : suffix.replace(/I?B$/, '') || 'B';
   if (!(unit in POW)) throw new LineError(`${field} "${clip(raw)}" has an unknown unit`);
   const v = Number(m[1]);

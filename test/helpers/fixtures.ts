@@ -4,15 +4,41 @@ export const infoPath = (d = day) => `/sys_monitor/system_info_${d}.txt`;
 export const alarmPath = (d = day) => `/sys_alarm/system_alarm_${d}.txt`;
 export const servicePath = (d = day) => `/sys_service/system_service_${d}.txt`;
 
-export function cpuLine(server: string, ip: string, site: string, t: string, u: number, s: number, io: number, idle: number) {
+export function cpuLine(
+  server: string,
+  ip: string,
+  site: string,
+  t: string,
+  u: number,
+  s: number,
+  io: number,
+  idle: number,
+) {
   return `${server}|${ip}|${site}|cpu|${u}|${s}|${io}|${idle}|${t}\n`;
 }
 
-export function memLine(server: string, ip: string, site: string, t: string, used: string, free: string, buf: string, total: string) {
+export function memLine(
+  server: string,
+  ip: string,
+  site: string,
+  t: string,
+  used: string,
+  free: string,
+  buf: string,
+  total: string,
+) {
   return `${server}|${ip}|${site}|mem|${used}|${free}|${buf}|${total}|${t}\n`;
 }
 
-export function diskLine(server: string, ip: string, site: string, t: string, mount: string, used: string, total: string) {
+export function diskLine(
+  server: string,
+  ip: string,
+  site: string,
+  t: string,
+  mount: string,
+  used: string,
+  total: string,
+) {
   return `${server}|${ip}|${site}|disk|${mount}|${used}|${total}|${t}\n`;
 }
 

@@ -7,7 +7,14 @@ export default async function globalSetup(): Promise<void> {
   const url = testMysqlUrl();
   const p = parseDbUrl(url);
   try {
-    const c = await createConnection({ host: p.host, port: p.port, user: p.user, password: p.password, database: p.database, connectTimeout: 3000 });
+    const c = await createConnection({
+      host: p.host,
+      port: p.port,
+      user: p.user,
+      password: p.password,
+      database: p.database,
+      connectTimeout: 3000,
+    });
     await c.end();
     process.env.SITEWATCH_TEST_MYSQL_OK = '1';
   } catch (err) {
@@ -15,9 +22,13 @@ export default async function globalSetup(): Promise<void> {
     const line = '!'.repeat(78);
     const msg = `MariaDB at ${url} is not reachable (${(err as Error).message}).`;
     if (isCi()) {
-      process.stderr.write(`\n${line}\n${msg}\nUnder CI=true the MySQL suites FAIL instead of skipping.\n${line}\n`);
+      process.stderr.write(
+        `\n${line}\n${msg}\nUnder CI=true the MySQL suites FAIL instead of skipping.\n${line}\n`,
+      );
     } else {
-      process.stderr.write(`\n${line}\n${msg}\nMySQL suites are SKIPPED: only SQLite was tested. Start MariaDB to test both.\n${line}\n`);
+      process.stderr.write(
+        `\n${line}\n${msg}\nMySQL suites are SKIPPED: only SQLite was tested. Start MariaDB to test both.\n${line}\n`,
+      );
     }
   }
 }

@@ -37,7 +37,11 @@ export async function startSiteServer(): Promise<SiteServer> {
     failNext: 0,
     requests: [],
     put: (p, c) => files.set(p, Buffer.isBuffer(c) ? c : Buffer.from(c)),
-    append: (p, c) => files.set(p, Buffer.concat([files.get(p) ?? Buffer.alloc(0), Buffer.isBuffer(c) ? c : Buffer.from(c)])),
+    append: (p, c) =>
+      files.set(
+        p,
+        Buffer.concat([files.get(p) ?? Buffer.alloc(0), Buffer.isBuffer(c) ? c : Buffer.from(c)]),
+      ),
     close: () => new Promise((r) => server.close(() => r())),
   };
   const record = (req: IncomingMessage, status: number, bytes: number) =>

@@ -5,7 +5,15 @@ import { addSite } from '../../src/admin/sites';
 import { createIngestService } from '../../src/ingest/ingest-service';
 import { startOfDay } from '../../src/time';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
-import { alarmPath, cpuLine, cpuLines, day, infoPath, memLine, servicePath } from '../helpers/fixtures';
+import {
+  alarmPath,
+  cpuLine,
+  cpuLines,
+  day,
+  infoPath,
+  memLine,
+  servicePath,
+} from '../helpers/fixtures';
 import { startSiteServer, type SiteServer } from '../helpers/site-server';
 
 // "Now" is 10:00 on the file's day in Shanghai: the day is still open.
@@ -13,33 +21,44 @@ const NOW = startOfDay(day, 'Asia/Shanghai') + 10 * 3600_000;
 
 describeEachEngine('HTTP ingest', (db) => {
   let srv: SiteServer;
-  let site: Site;
   const config = testConfig({ ingest: { retryDelayMs: 1, retries: 2, backfillDays: 1 } });
 
   beforeEach(async () => {
     await resetDb(db());
     srv = await startSiteServer();
-    site = await addSite(db().ds, { code: 'S1', name: 'Site one', baseUrl: srv.url });
+    await addSite(db().ds, { code: 'S1', name: 'Site one', baseUrl: srv.url });
   });
   afterEach(() => srv?.close());
 
   const service = (over: Partial<Parameters<typeof createIngestService>[0]> = {}) =>
     createIngestService({ ds: db().ds, config, now: () => NOW, ...over });
-  const count = async (table: string) => Number((await db().ds.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  const count = async (table: string) =>
+    Number((await db().ds.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const infoResult = (r: Awaited<ReturnType<ReturnType<typeof service>['run']>>) =>
     r[0].files.find((f) => f.kind === 'system_info')!;
 
   it('ingests a file, then reads only what was appended, using Range', async () => {
     srv.put(infoPath(), cpuLines(10));
     const r1 = await service().run();
-    expect(infoResult(r1)).toMatchObject({ outcome: 'ingested', lines: 10, inserted: 10, duplicate: 0, quarantined: 0 });
+    expect(infoResult(r1)).toMatchObject({
+      outcome: 'ingested',
+      lines: 10,
+      inserted: 10,
+      duplicate: 0,
+      quarantined: 0,
+    });
     expect(await count('cpu_sample')).toBe(10);
     const size1 = srv.files.get(infoPath())!.length;
 
     srv.append(infoPath(), cpuLines(15).split('\n').slice(10).join('\n'));
     srv.requests.length = 0;
     const r2 = await service().run();
-    expect(infoResult(r2)).toMatchObject({ outcome: 'ingested', lines: 5, inserted: 5, duplicate: 0 });
+    expect(infoResult(r2)).toMatchObject({
+      outcome: 'ingested',
+      lines: 5,
+      inserted: 5,
+      duplicate: 0,
+    });
     const req = srv.requests.find((q) => q.path === infoPath())!;
     expect(req.status).toBe(206);
     expect(req.range).toBe(`bytes=${size1 - 256}-`);
@@ -61,18 +80,48 @@ describeEachEngine('HTTP ingest', (db) => {
     );
     await service().run();
     const ds = db().ds;
-    const cpu = await ds.query('SELECT user_pct, sys_pct, io_pct, idle_pct, sampled_at FROM cpu_sample');
-    expect(cpu.map((r: Record<string, unknown>) => [Number(r.user_pct), Number(r.sys_pct), Number(r.io_pct), Number(r.idle_pct), Number(r.sampled_at)])).toEqual([
-      [12.5, 3.25, 0.5, 83.75, Date.UTC(2026, 10, 23, 16, 5)],
+    const cpu = await ds.query(
+      'SELECT user_pct, sys_pct, io_pct, idle_pct, sampled_at FROM cpu_sample',
+    );
+    expect(
+      cpu.map((r: Record<string, unknown>) => [
+        Number(r.user_pct),
+        Number(r.sys_pct),
+        Number(r.io_pct),
+        Number(r.idle_pct),
+        Number(r.sampled_at),
+      ]),
+    ).toEqual([[12.5, 3.25, 0.5, 83.75, Date.UTC(2026, 10, 23, 16, 5)]]);
+    const mem = await ds.query(
+      'SELECT used_bytes, free_bytes, buffer_bytes, total_bytes FROM mem_sample',
+    );
+    expect(Object.values(mem[0]).map(Number)).toEqual([
+      2048 * 2 ** 20,
+      2 ** 30,
+      512 * 2 ** 20,
+      4096 * 2 ** 20,
     ]);
-    const mem = await ds.query('SELECT used_bytes, free_bytes, buffer_bytes, total_bytes FROM mem_sample');
-    expect(Object.values(mem[0]).map(Number)).toEqual([2048 * 2 ** 20, 2 ** 30, 512 * 2 ** 20, 4096 * 2 ** 20]);
-    const disk = await ds.query('SELECT mount, used_bytes, total_bytes, sampled_at FROM disk_sample');
-    expect([disk[0].mount, Number(disk[0].used_bytes), Number(disk[0].total_bytes), Number(disk[0].sampled_at)]).toEqual([
-      '/home', 20 * 2 ** 30, 100 * 2 ** 30, Date.UTC(2026, 10, 23, 16, 5),
-    ]);
-    const servers = await ds.query('SELECT name, ip, os_name, os_version, last_seen_at FROM server ORDER BY name');
-    expect(servers.map((s: Record<string, unknown>) => [s.name, s.ip, s.os_name, s.os_version, Number(s.last_seen_at)])).toEqual([
+    const disk = await ds.query(
+      'SELECT mount, used_bytes, total_bytes, sampled_at FROM disk_sample',
+    );
+    expect([
+      disk[0].mount,
+      Number(disk[0].used_bytes),
+      Number(disk[0].total_bytes),
+      Number(disk[0].sampled_at),
+    ]).toEqual(['/home', 20 * 2 ** 30, 100 * 2 ** 30, Date.UTC(2026, 10, 23, 16, 5)]);
+    const servers = await ds.query(
+      'SELECT name, ip, os_name, os_version, last_seen_at FROM server ORDER BY name',
+    );
+    expect(
+      servers.map((s: Record<string, unknown>) => [
+        s.name,
+        s.ip,
+        s.os_name,
+        s.os_version,
+        Number(s.last_seen_at),
+      ]),
+    ).toEqual([
       ['app1', '10.0.0.1', null, null, Date.UTC(2026, 10, 23, 16, 5)],
       ['app2', '10.0.0.2', 'CentOS Linux', '3.10.0', Date.UTC(2026, 10, 23, 16, 5)],
     ]);
@@ -96,7 +145,12 @@ describeEachEngine('HTTP ingest', (db) => {
     srv.append(infoPath(), cpuLines(13).split('\n').slice(10).join('\n'));
     const r = await service().run();
     expect(infoResult(r)).toMatchObject({ lines: 3, inserted: 3, duplicate: 0 });
-    expect(srv.requests.filter((q) => q.path === infoPath()).slice(-2).map((q) => [q.status, q.range])).toEqual([
+    expect(
+      srv.requests
+        .filter((q) => q.path === infoPath())
+        .slice(-2)
+        .map((q) => [q.status, q.range]),
+    ).toEqual([
       [206, expect.stringMatching(/^bytes=\d+-$/)],
       [200, undefined],
     ]);
@@ -141,17 +195,42 @@ describeEachEngine('HTTP ingest', (db) => {
   });
 
   it('reads a GBK file and a UTF-8 file with BOM and CRLF', async () => {
-    srv.put(alarmPath(), iconv.encode('S1|进程异常|app1|进程 billing 已退出|2026-11-24 08:00:00||2026-11-24 08:01:00\r\n', 'gbk'));
-    srv.put(servicePath(), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('S1|120|30|10000|5000|4000|300|200|2026-11-24 01:00:00\r\n')]));
+    srv.put(
+      alarmPath(),
+      iconv.encode(
+        'S1|进程异常|app1|进程 billing 已退出|2026-11-24 08:00:00||2026-11-24 08:01:00\r\n',
+        'gbk',
+      ),
+    );
+    srv.put(
+      servicePath(),
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('S1|120|30|10000|5000|4000|300|200|2026-11-24 01:00:00\r\n'),
+      ]),
+    );
     const r = await service().run();
-    expect(r[0].files.filter((f) => f.outcome === 'ingested').map((f) => [f.kind, f.inserted, f.quarantined])).toEqual([
+    expect(
+      r[0].files
+        .filter((f) => f.outcome === 'ingested')
+        .map((f) => [f.kind, f.inserted, f.quarantined]),
+    ).toEqual([
       ['system_alarm', 1, 0],
       ['system_service', 1, 0],
     ]);
     const a = await db().ds.query('SELECT name, node, description, state FROM alarm');
-    expect(a).toEqual([{ name: '进程异常', node: 'app1', description: '进程 billing 已退出', state: 'active' }]);
-    const b = await db().ds.query('SELECT stat_date, sub_users, unsub_users, total_users FROM business_daily');
-    expect([b[0].stat_date, Number(b[0].sub_users), Number(b[0].unsub_users), Number(b[0].total_users)]).toEqual(['2026-11-23', 120, 30, 10000]);
+    expect(a).toEqual([
+      { name: '进程异常', node: 'app1', description: '进程 billing 已退出', state: 'active' },
+    ]);
+    const b = await db().ds.query(
+      'SELECT stat_date, sub_users, unsub_users, total_users FROM business_daily',
+    );
+    expect([
+      b[0].stat_date,
+      Number(b[0].sub_users),
+      Number(b[0].unsub_users),
+      Number(b[0].total_users),
+    ]).toEqual(['2026-11-23', 120, 30, 10000]);
   });
 
   it('quarantines bad lines with line number and reason, and stores the rest', async () => {
@@ -167,7 +246,9 @@ describeEachEngine('HTTP ingest', (db) => {
     );
     const r = await service().run();
     expect(infoResult(r)).toMatchObject({ lines: 7, inserted: 2, quarantined: 4, skipped: 1 });
-    const errs = await db().ds.getRepository(IngestError).find({ order: { lineNo: 'ASC' } });
+    const errs = await db()
+      .ds.getRepository(IngestError)
+      .find({ order: { lineNo: 'ASC' } });
     expect(errs.map((e) => [e.lineNo, e.file, e.reason])).toEqual([
       [2, `system_info_${day}.txt`, 'expected at least 6 fields, found 1'],
       [3, `system_info_${day}.txt`, 'site_id "OTHER" does not belong to site "S1"'],

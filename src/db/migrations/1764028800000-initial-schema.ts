@@ -1,5 +1,11 @@
 // Initial schema, written with the QueryRunner Table API so that it runs unchanged on MySQL/MariaDB and SQLite.
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeignKey } from 'typeorm';
+import {
+  MigrationInterface,
+  QueryRunner,
+  Table,
+  TableColumnOptions,
+  TableForeignKey,
+} from 'typeorm';
 
 const id = (): TableColumnOptions => ({
   name: 'id',
@@ -9,17 +15,34 @@ const id = (): TableColumnOptions => ({
   isGenerated: true,
   generationStrategy: 'increment',
 });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'int', isNullable });
-const big = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable });
+const int = (name: string, isNullable = false): TableColumnOptions => ({
+  name,
+  type: 'int',
+  isNullable,
+});
+const big = (name: string, isNullable = false): TableColumnOptions => ({
+  name,
+  type: 'bigint',
+  isNullable,
+});
 const dbl = (name: string): TableColumnOptions => ({ name, type: 'double' });
-const str = (name: string, length: number, isNullable = false, dflt?: string): TableColumnOptions => ({
+const str = (
+  name: string,
+  length: number,
+  isNullable = false,
+  dflt?: string,
+): TableColumnOptions => ({
   name,
   type: 'varchar',
   length: String(length),
   isNullable,
   ...(dflt !== undefined ? { default: `'${dflt}'` } : {}),
 });
-const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });
+const text = (name: string, isNullable = false): TableColumnOptions => ({
+  name,
+  type: 'text',
+  isNullable,
+});
 
 const fk = (from: string, column: string, table: string): TableForeignKey =>
   new TableForeignKey({
@@ -244,7 +267,10 @@ export class InitialSchema1764028800000 implements MigrationInterface {
           big('created_at'),
         ],
         uniques: [
-          { name: 'uq_ingest_error_line', columnNames: ['site_id', 'kind', 'file_date', 'line_no'] },
+          {
+            name: 'uq_ingest_error_line',
+            columnNames: ['site_id', 'kind', 'file_date', 'line_no'],
+          },
         ],
         indices: [{ name: 'ix_ingest_error_site_time', columnNames: ['site_id', 'created_at'] }],
         foreignKeys: [fk('ingest_error', 'site_id', 'site')],

@@ -5,6 +5,8 @@ import { systemInfo } from './system-info';
 import { systemService } from './system-service';
 import type { FileFormat } from './types';
 
-export function createFormatRegistry(formats: FileFormat[] = [systemInfo, systemAlarm, systemService]) {
+export function createFormatRegistry(
+  formats: FileFormat[] = [systemInfo, systemAlarm, systemService],
+) {
   return createRegistry<FileFormat>('file format', formats);
 }

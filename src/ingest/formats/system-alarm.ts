@@ -20,10 +20,15 @@ export function parseSystemAlarm(f: string[], ctx: ParseContext): AlarmRecord {
   }
   const name = f[1];
   const node = f[2];
-  if (!name || name.length > 128) throw new LineError('alarm_name is empty or longer than 128 characters');
-  if (!node || node.length > 128) throw new LineError('alarm_node is empty or longer than 128 characters');
+  if (!name || name.length > 128)
+    throw new LineError('alarm_name is empty or longer than 128 characters');
+  if (!node || node.length > 128)
+    throw new LineError('alarm_node is empty or longer than 128 characters');
   // A description may itself contain '|': everything between node and the three times belongs to it.
-  const description = f.slice(3, f.length - 3).join('|').slice(0, 1024);
+  const description = f
+    .slice(3, f.length - 3)
+    .join('|')
+    .slice(0, 1024);
   const raisedAt = ctx.time(f[f.length - 3], 'alarm_time');
   const resumeRaw = f[f.length - 2];
   const resumedAt = resumeRaw === '' ? null : ctx.time(resumeRaw, 'alarm_resume_time');
@@ -44,7 +49,8 @@ interface Existing {
   last_seen_at: number | string;
 }
 
-const keyOf = (name: string, node: string, raisedAt: number) => `${name}\u0000${node}\u0000${raisedAt}`;
+const keyOf = (name: string, node: string, raisedAt: number) =>
+  `${name}\u0000${node}\u0000${raisedAt}`;
 
 async function loadExisting(
   em: EntityManager,
@@ -70,7 +76,10 @@ async function loadExisting(
   return out;
 }
 
-export async function storeSystemAlarm(records: AlarmRecord[], ctx: StoreContext): Promise<StoreCounts> {
+export async function storeSystemAlarm(
+  records: AlarmRecord[],
+  ctx: StoreContext,
+): Promise<StoreCounts> {
   const { em, site, now } = ctx;
   // Within a chunk, merge lines of the same alarm: the resume time wins, the newest record_time is kept.
   const merged = new Map<string, AlarmRecord>();
@@ -95,15 +104,46 @@ export async function storeSystemAlarm(records: AlarmRecord[], ctx: StoreContext
     const e = existing.get(keyOf(r.name, r.node, r.raisedAt));
     if (!e) {
       const state = r.resumedAt === null ? 'active' : 'resolved';
-      const res = (await execute(em, 
+      const res = (await execute(
+        em,
         'INSERT INTO alarm (site_id, name, node, description, raised_at, resumed_at, state, last_seen_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [site.id, r.name, r.node, r.description, r.raisedAt, r.resumedAt, state, r.recordedAt, now, now],
+        [
+          site.id,
+          r.name,
+          r.node,
+          r.description,
+          r.raisedAt,
+          r.resumedAt,
+          state,
+          r.recordedAt,
+          now,
+          now,
+        ],
       )) as { raw: unknown };
-      const id = ctx.engine === 'mysql' ? (res.raw as { insertId: number }).insertId : Number(res.raw);
+      const id =
+        ctx.engine === 'mysql' ? (res.raw as { insertId: number }).insertId : Number(res.raw);
       inserted++;
-      changes.push({ alarmId: id, siteId: site.id, change: 'raised', name: r.name, node: r.node, description: r.description, raisedAt: r.raisedAt, resumedAt: null });
+      changes.push({
+        alarmId: id,
+        siteId: site.id,
+        change: 'raised',
+        name: r.name,
+        node: r.node,
+        description: r.description,
+        raisedAt: r.raisedAt,
+        resumedAt: null,
+      });
       if (r.resumedAt !== null) {
-        changes.push({ alarmId: id, siteId: site.id, change: 'resolved', name: r.name, node: r.node, description: r.description, raisedAt: r.raisedAt, resumedAt: r.resumedAt });
+        changes.push({
+          alarmId: id,
+          siteId: site.id,
+          change: 'resolved',
+          name: r.name,
+          node: r.node,
+          description: r.description,
+          raisedAt: r.raisedAt,
+          resumedAt: r.resumedAt,
+        });
       }
       continue;
     }
@@ -115,10 +155,22 @@ export async function storeSystemAlarm(records: AlarmRecord[], ctx: StoreContext
         [r.resumedAt, Math.max(r.recordedAt, Number(e.last_seen_at)), now, e.id],
       );
       updated++;
-      changes.push({ alarmId: e.id, siteId: site.id, change: 'resolved', name: r.name, node: r.node, description: r.description, raisedAt: r.raisedAt, resumedAt: r.resumedAt });
+      changes.push({
+        alarmId: e.id,
+        siteId: site.id,
+        change: 'resolved',
+        name: r.name,
+        node: r.node,
+        description: r.description,
+        raisedAt: r.raisedAt,
+        resumedAt: r.resumedAt,
+      });
     } else if (seenLater) {
       // Still listed: refresh last_seen so the alarm does not go stale; not a new event.
-      await em.query("UPDATE alarm SET last_seen_at = ?, state = CASE WHEN state = 'stale' THEN 'active' ELSE state END, updated_at = ? WHERE id = ?", [r.recordedAt, now, e.id]);
+      await em.query(
+        "UPDATE alarm SET last_seen_at = ?, state = CASE WHEN state = 'stale' THEN 'active' ELSE state END, updated_at = ? WHERE id = ?",
+        [r.recordedAt, now, e.id],
+      );
     }
   }
   if (changes.length > 0 && ctx.hooks.onAlarmChanges) await ctx.hooks.onAlarmChanges(em, changes);

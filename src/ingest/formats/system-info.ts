@@ -27,14 +27,28 @@ const ARITY: Record<string, number[]> = {
 };
 
 const UP = new Set(['up', 'running', 'run', 'ok', 'alive', 'active', '1', 'true', '正常', '运行']);
-const DOWN = new Set(['down', 'stopped', 'stop', 'dead', 'failed', 'inactive', '0', 'false', '异常', '停止']);
+const DOWN = new Set([
+  'down',
+  'stopped',
+  'stop',
+  'dead',
+  'failed',
+  'inactive',
+  '0',
+  'false',
+  '异常',
+  '停止',
+]);
 
 export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecord {
   if (f.length < 6) throw new LineError(`expected at least 6 fields, found ${f.length}`);
   const [server, ip, siteCode, rawType] = f;
   const type = rawType.toLowerCase();
   const arity = ARITY[type];
-  if (!arity) throw new LineError(`unknown type "${clip(rawType)}" (expected cpu, mem, disk, os, uptime or node)`);
+  if (!arity)
+    throw new LineError(
+      `unknown type "${clip(rawType)}" (expected cpu, mem, disk, os, uptime or node)`,
+    );
   const n = f.length - 5;
   if (!arity.includes(n)) {
     throw new LineError(`a ${type} line needs ${arity[0] + 5} fields, found ${f.length}`);
@@ -79,12 +93,18 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
     }
     case 'os':
       if (!f[4]) throw new LineError('os name is empty');
-      return { ...base, type, osName: f[4].slice(0, 128), osVersion: n === 2 ? f[5].slice(0, 128) : '' };
+      return {
+        ...base,
+        type,
+        osName: f[4].slice(0, 128),
+        osVersion: n === 2 ? f[5].slice(0, 128) : '',
+      };
     case 'uptime':
       return { ...base, type, seconds: parseCount(f[4].replace(/s$/i, ''), 'uptime') };
     default: {
       const node = f[4];
-      if (!node || node.length > 128) throw new LineError('node name is empty or longer than 128 characters');
+      if (!node || node.length > 128)
+        throw new LineError('node name is empty or longer than 128 characters');
       const s = f[5].toLowerCase();
       const status = UP.has(s) ? 'up' : DOWN.has(s) ? 'down' : null;
       if (!status) throw new LineError(`node status "${clip(f[5])}" is neither up nor down`);
@@ -136,15 +156,34 @@ export async function storeSystemInfo(
       case 'node': {
         const key = `${r.server}\u0000${r.node}`;
         const o = nodes.get(key);
-        if (!o || r.at >= (o[3] as number)) nodes.set(key, [idOf(r.server), r.node, r.status, r.at]);
+        if (!o || r.at >= (o[3] as number))
+          nodes.set(key, [idOf(r.server), r.node, r.status, r.at]);
         break;
       }
     }
   }
   let inserted = 0;
-  inserted += await insertIgnore(em, engine, 'cpu_sample', ['server_id', 'sampled_at', 'user_pct', 'sys_pct', 'io_pct', 'idle_pct'], cpu);
-  inserted += await insertIgnore(em, engine, 'mem_sample', ['server_id', 'sampled_at', 'used_bytes', 'free_bytes', 'buffer_bytes', 'total_bytes'], mem);
-  inserted += await insertIgnore(em, engine, 'disk_sample', ['server_id', 'mount', 'sampled_at', 'used_bytes', 'total_bytes'], disk);
+  inserted += await insertIgnore(
+    em,
+    engine,
+    'cpu_sample',
+    ['server_id', 'sampled_at', 'user_pct', 'sys_pct', 'io_pct', 'idle_pct'],
+    cpu,
+  );
+  inserted += await insertIgnore(
+    em,
+    engine,
+    'mem_sample',
+    ['server_id', 'sampled_at', 'used_bytes', 'free_bytes', 'buffer_bytes', 'total_bytes'],
+    mem,
+  );
+  inserted += await insertIgnore(
+    em,
+    engine,
+    'disk_sample',
+    ['server_id', 'mount', 'sampled_at', 'used_bytes', 'total_bytes'],
+    disk,
+  );
   const samples = cpu.length + mem.length + disk.length;
 
   // Only the newest state of a node is kept (the seed: "keep only recent data for running nodes").
@@ -164,7 +203,15 @@ export async function storeSystemInfo(
       const prev = newest.get(`${n[0]}\u0000${n[1]}`);
       return prev === undefined || (n[3] as number) >= prev;
     });
-    await upsert(em, engine, 'server_node', ['server_id', 'name', 'status', 'reported_at'], ['server_id', 'name'], ['status', 'reported_at'], rows);
+    await upsert(
+      em,
+      engine,
+      'server_node',
+      ['server_id', 'name', 'status', 'reported_at'],
+      ['server_id', 'name'],
+      ['status', 'reported_at'],
+      rows,
+    );
     updated += rows.length;
   }
 

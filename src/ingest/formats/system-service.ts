@@ -15,7 +15,15 @@ export interface ServiceRecord {
   recordedAt: number;
 }
 
-const FIELDS = ['sub_users', 'unsub_users', 'total_users', 'call_times', 'show_times', 'mo_times', 'mt_times'];
+const FIELDS = [
+  'sub_users',
+  'unsub_users',
+  'total_users',
+  'call_times',
+  'show_times',
+  'mo_times',
+  'mt_times',
+];
 
 export function parseSystemService(f: string[], ctx: ParseContext): ServiceRecord {
   if (f.length !== 9) throw new LineError(`expected 9 fields, found ${f.length}`);
@@ -39,10 +47,21 @@ export function parseSystemService(f: string[], ctx: ParseContext): ServiceRecor
   };
 }
 
-const COLS = ['sub_users', 'unsub_users', 'total_users', 'call_times', 'show_times', 'mo_times', 'mt_times'] as const;
+const COLS = [
+  'sub_users',
+  'unsub_users',
+  'total_users',
+  'call_times',
+  'show_times',
+  'mo_times',
+  'mt_times',
+] as const;
 const valuesOf = (r: ServiceRecord) => [r.sub, r.unsub, r.total, r.calls, r.shows, r.mo, r.mt];
 
-export async function storeSystemService(records: ServiceRecord[], ctx: StoreContext): Promise<StoreCounts> {
+export async function storeSystemService(
+  records: ServiceRecord[],
+  ctx: StoreContext,
+): Promise<StoreCounts> {
   const { em, site, now } = ctx;
   // The newest record of a statistics day wins (a site may re-issue corrected figures).
   const latest = new Map<string, ServiceRecord>();

@@ -11,7 +11,8 @@ export function createFileSource(opts: SourceOptions): FileSource {
   return {
     async fetch(req: FetchRequest): Promise<FetchResponse> {
       const full = resolve(root, `.${req.path}`);
-      if (!full.startsWith(root + sep)) throw fetchError(`${req.path}: outside the site directory`, false);
+      if (!full.startsWith(root + sep))
+        throw fetchError(`${req.path}: outside the site directory`, false);
       let st;
       try {
         st = await stat(full);
@@ -23,14 +24,19 @@ export function createFileSource(opts: SourceOptions): FileSource {
       const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
       if (req.etag && req.etag === etag) return { status: 304, etag };
       const start = req.rangeStart ?? 0;
-      if (start >= st.size && !(start === 0 && st.size === 0)) return { status: 416, total: st.size };
+      if (start >= st.size && !(start === 0 && st.size === 0))
+        return { status: 416, total: st.size };
       return {
         status: req.rangeStart === undefined ? 200 : 206,
         start,
         total: st.size,
         etag,
         lastModified: st.mtime.toUTCString(),
-        body: createReadStream(full, { start, end: Math.max(st.size - 1, 0), highWaterMark: 256 * 1024 }),
+        body: createReadStream(full, {
+          start,
+          end: Math.max(st.size - 1, 0),
+          highWaterMark: 256 * 1024,
+        }),
       };
     },
   };

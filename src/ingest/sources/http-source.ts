@@ -13,7 +13,12 @@ function header(h: Record<string, unknown>, name: string): string | null {
 
 /** Network failures and 5xx are worth another try; 4xx are not. */
 export function isRetryable(err: unknown): boolean {
-  return err instanceof SitewatchError && (err.code === 'FETCH_TIMEOUT' || (err.code === 'FETCH_FAILED' && (err as SitewatchError & { retryable?: boolean }).retryable === true));
+  return (
+    err instanceof SitewatchError &&
+    (err.code === 'FETCH_TIMEOUT' ||
+      (err.code === 'FETCH_FAILED' &&
+        (err as SitewatchError & { retryable?: boolean }).retryable === true))
+  );
 }
 
 function fetchError(message: string, retryable: boolean, cause?: unknown): SitewatchError {
@@ -44,7 +49,11 @@ export function createHttpSource(opts: SourceOptions): FileSource {
       } catch (err) {
         const ax = err as AxiosError;
         if (ax.code === 'ECONNABORTED' || ax.code === 'ETIMEDOUT') {
-          throw new SitewatchError('FETCH_TIMEOUT', `${url}: no answer within ${opts.timeoutMs} ms`, { cause: err });
+          throw new SitewatchError(
+            'FETCH_TIMEOUT',
+            `${url}: no answer within ${opts.timeoutMs} ms`,
+            { cause: err },
+          );
         }
         throw fetchError(`${url}: ${ax.code ?? ''} ${ax.message}`.trim(), true, err);
       }
@@ -58,18 +67,35 @@ export function createHttpSource(opts: SourceOptions): FileSource {
         case 206: {
           if (header(h, 'content-encoding') && header(h, 'content-encoding') !== 'identity') {
             drop();
-            throw fetchError(`${url}: server sent ${header(h, 'content-encoding')} encoding although identity was asked`, false);
+            throw fetchError(
+              `${url}: server sent ${header(h, 'content-encoding')} encoding although identity was asked`,
+              false,
+            );
           }
           if (res.status === 200) {
             const len = header(h, 'content-length');
-            return { status: 200, start: 0, total: len ? Number(len) : null, etag, lastModified, body };
+            return {
+              status: 200,
+              start: 0,
+              total: len ? Number(len) : null,
+              etag,
+              lastModified,
+              body,
+            };
           }
           const m = CONTENT_RANGE.exec(header(h, 'content-range') ?? '');
           if (!m) {
             drop();
             throw fetchError(`${url}: 206 without a usable Content-Range`, false);
           }
-          return { status: 206, start: Number(m[1]), total: m[3] === '*' ? null : Number(m[3]), etag, lastModified, body };
+          return {
+            status: 206,
+            start: Number(m[1]),
+            total: m[3] === '*' ? null : Number(m[3]),
+            etag,
+            lastModified,
+            body,
+          };
         }
         case 304:
           drop();
@@ -86,7 +112,10 @@ export function createHttpSource(opts: SourceOptions): FileSource {
         default:
           drop();
           if (res.status === 401 || res.status === 403) {
-            throw fetchError(`${url}: access refused (HTTP ${res.status}); check the site's token`, false);
+            throw fetchError(
+              `${url}: access refused (HTTP ${res.status}); check the site's token`,
+              false,
+            );
           }
           throw fetchError(`${url}: HTTP ${res.status}`, res.status >= 500 || res.status === 429);
       }

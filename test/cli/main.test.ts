@@ -1,0 +1,175 @@
+// The `sitewatch` CLI contract: commands, output and exit codes, against SQLite and MariaDB.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMysqlDatabase, mysqlAvailable, requireMysqlUnderCi } from '../helpers/db';
+import { cli } from '../helpers/cli';
+import { dayKey } from '../../src/time';
+
+const engines: { name: string; url: () => Promise<{ url: string; drop: () => Promise<void> }> }[] =
+  [
+    {
+      name: 'sqlite',
+      url: async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sw-cli-'));
+        return {
+          url: `sqlite:${join(dir, 'db.sqlite')}`,
+          drop: async () => rmSync(dir, { recursive: true, force: true }),
+        };
+      },
+    },
+  ];
+if (mysqlAvailable()) engines.push({ name: 'mysql', url: createMysqlDatabase });
+else requireMysqlUnderCi('sitewatch CLI');
+
+describe.each(engines)('sitewatch CLI [$name]', ({ url }) => {
+  let env: Record<string, string>;
+  let drop: () => Promise<void>;
+  let siteDir: string;
+  const today = dayKey(Date.now(), 'Asia/Shanghai');
+
+  beforeAll(async () => {
+    const db = await url();
+    drop = db.drop;
+    env = { SITEWATCH_DB: db.url, SITEWATCH_LOG_LEVEL: 'silent', SITEWATCH_INGEST_RETRIES: '0' };
+    siteDir = mkdtempSync(join(tmpdir(), 'sw-site-'));
+    mkdirSync(join(siteDir, 'sys_monitor'));
+    const t = `${today.slice(0, 4)}-${today.slice(4, 6)}-${today.slice(6)} 00:05:00`;
+    writeFileSync(
+      join(siteDir, 'sys_monitor', `system_info_${today}.txt`),
+      `app1|10.0.0.1|S1|cpu|10|5|1|84|${t}\napp1|10.0.0.1|S1|cpu|ten|5|1|84|${t}\n`,
+    );
+  });
+  afterAll(async () => {
+    await drop();
+    rmSync(siteDir, { recursive: true, force: true });
+  });
+
+  it('migrates, then says the schema is up to date', async () => {
+    expect(await cli(['db', 'migrate'], env)).toEqual({
+      code: 0,
+      stdout: 'Applied: InitialSchema1764028800000\n',
+      stderr: '',
+    });
+    expect(await cli(['db', 'migrate'], env)).toEqual({
+      code: 0,
+      stdout: 'Schema is up to date.\n',
+      stderr: '',
+    });
+  });
+
+  it('adds and lists sites, refusing duplicates and bad URLs', async () => {
+    const base = pathToFileURL(siteDir).href;
+    expect(await cli(['site', 'add', 'S1', '--name', '一号局点', '--url', base], env)).toEqual({
+      code: 0,
+      stdout: `Added site S1 (一号局点) at ${base}\n`,
+      stderr: '',
+    });
+    expect(await cli(['site', 'add', 'S1', '--name', 'x', '--url', base], env)).toMatchObject({
+      code: 1,
+      stderr: 'sitewatch: Site "S1" already exists.\n',
+    });
+    expect(await cli(['site', 'add', 'S2', '--name', 'x', '--url', 'ftp://x'], env)).toMatchObject({
+      code: 2,
+      stderr: 'sitewatch: baseUrl must start with http://, https:// or file://\n',
+    });
+    expect(
+      await cli(['site', 'add', 'S3', '--name', 'x', '--url', base, '--encoding', 'klingon'], env),
+    ).toMatchObject({ code: 2 });
+    const list = await cli(['site', 'list'], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n')[0]).toMatch(
+      /^SITE\s+NAME\s+ENABLED\s+ENCODING\s+LAST SUCCESS\s+LAST ERROR\s+URL$/,
+    );
+    expect(list.stdout).toContain(
+      `S1    一号局点  yes      auto      -             -           ${base}`,
+    );
+  });
+
+  it('adds users with the password from stdin, never echoing it', async () => {
+    const r = await cli(
+      ['user', 'add', 'li.lei', '--password-stdin', '--sites', 'S1', '--email', 'li@example.com'],
+      env,
+      'correct horse\n',
+    );
+    expect(r).toEqual({ code: 0, stdout: 'Added operator li.lei managing S1\n', stderr: '' });
+    expect(
+      await cli(['user', 'add', 'boss', '--password-stdin', '--admin'], env, 'sup3rsecret'),
+    ).toMatchObject({ code: 0, stdout: 'Added admin boss\n' });
+    expect(await cli(['user', 'add', 'x', '--password-stdin'], env, 'short')).toMatchObject({
+      code: 2,
+      stderr: 'sitewatch: password must be at least 8 characters\n',
+    });
+    expect(
+      await cli(['user', 'add', 'y', '--password-stdin', '--sites', 'NOPE'], env, 'longenough'),
+    ).toMatchObject({ code: 1, stderr: 'sitewatch: No site "NOPE".\n' });
+    const list = await cli(['user', 'list'], env);
+    expect(list.stdout).toBe(
+      'LOGIN   NAME    ROLE      EMAIL           SITES\n' +
+        'boss    boss    admin     -               (all)\n' +
+        'li.lei  li.lei  operator  li@example.com  S1\n',
+    );
+    expect(list.stdout + list.stderr).not.toContain('correct horse');
+  });
+
+  it('ingests with per-file counts and lists the quarantined line', async () => {
+    const r = await cli(['ingest', '--site', 'S1', '--date', today], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `S1    system_info_${today}.txt  ingested  2      1         0          0        1            `,
+    );
+    expect(r.stdout).toContain('2 file(s) not published yet (404).\n');
+    expect(r.stdout).toMatch(
+      /Total: 1 site\(s\), 0 failed; lines 2, inserted 1, duplicate 0, updated 0, quarantined 1, bytes \d+\n$/,
+    );
+    const again = await cli(['ingest', '--site', 'S1', '--date', today], env);
+    expect(again.stdout).toContain('lines 0, inserted 0');
+    const errs = await cli(['errors', '--site', 'S1'], env);
+    expect(errs.stdout.split('\n')[1]).toBe(
+      `S1    system_info_${today}.txt  2     user_use "ten" is not a percentage  "app1|10.0.0.1|S1|cpu|ten|5|1|84|${today.slice(0, 4)}-${today.slice(4, 6)}-${today.slice(6)} 00:05:00"`,
+    );
+  });
+
+  it('exits 1 when a site fails and 2 on bad usage', async () => {
+    expect(
+      await cli(['site', 'add', 'DEAD', '--name', 'dead', '--url', 'http://127.0.0.1:1'], env),
+    ).toMatchObject({ code: 0 });
+    const r = await cli(['ingest', '--site', 'DEAD', '--date', today], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/DEAD: FAILED site unreachable: .*ECONNREFUSED/);
+    expect((await cli(['ingest', '--date', '20261332'], env)).code).toBe(2);
+    expect((await cli(['ingest', '--days', '0'], env)).stderr).toBe(
+      'sitewatch: --days "0" must be a whole number from 1 to 366.\n',
+    );
+    expect((await cli(['ingest', '--date', today, '--days', '2'], env)).code).toBe(2);
+    expect(await cli(['ingest', '--site', 'NOPE'], env)).toMatchObject({
+      code: 1,
+      stderr: 'sitewatch: No site "NOPE".\n',
+    });
+    expect((await cli(['frobnicate'], env)).code).toBe(2);
+  });
+});
+
+describe('sitewatch CLI configuration errors', () => {
+  it('reports every bad setting at once in one sentence, exit 2', async () => {
+    const r = await cli(['site', 'list'], {
+      SITEWATCH_DB: 'postgres://x/y',
+      SITEWATCH_TZ: 'Mars/Base',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'sitewatch: Invalid configuration: db.url (from SITEWATCH_DB) must look like mysql://user:pass@host:3306/dbname or sqlite:./path.sqlite or sqlite::memory:; ' +
+        'timezone (from SITEWATCH_TZ) is not a known IANA time zone (e.g. Asia/Shanghai).\n',
+    );
+  });
+
+  it('names the database it cannot open without showing the password', async () => {
+    const r = await cli(['site', 'list'], { SITEWATCH_DB: 'mysql://root:hunter2@127.0.0.1:1/x' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^sitewatch: Cannot open the database at mysql:\/\/root:\*\*\*@127\.0\.0\.1:1\/x: .*ECONNREFUSED/,
+    );
+    expect(r.stderr).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,166 @@
+// What ingest stores: alarm lifecycle, business figures, node states, closed days, file:// sites.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { IngestCursor } from '../../entities';
+import { addSite } from '../../src/admin/sites';
+import type { AlarmChange } from '../../src/ingest/formats/types';
+import { createIngestService } from '../../src/ingest/ingest-service';
+import { addDays, startOfDay } from '../../src/time';
+import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
+import { cpuLines, day } from '../helpers/fixtures';
+
+const TZ = 'Asia/Shanghai';
+const at = (d: string, hhmm: string) =>
+  startOfDay(d, TZ) + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000;
+
+describeEachEngine('ingest storage', (db) => {
+  let dir: string;
+  let now = at(day, '10:00');
+  const config = testConfig({ ingest: { retries: 0, backfillDays: 2 } });
+  const write = (sub: string, name: string, text: string) => {
+    mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(join(dir, sub, name), text);
+  };
+  const changes: AlarmChange[] = [];
+  const run = () =>
+    createIngestService({
+      ds: db().ds,
+      config,
+      now: () => now,
+      hooks: { onAlarmChanges: async (_em, c) => void changes.push(...c) },
+    }).run({ site: 'S1' });
+
+  beforeEach(async () => {
+    await resetDb(db());
+    changes.length = 0;
+    now = at(day, '10:00');
+    dir = mkdtempSync(join(tmpdir(), 'sw-store-'));
+    await addSite(db().ds, { code: 'S1', name: 'One', baseUrl: pathToFileURL(dir).href });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('raises an alarm, then resolves it from a later line, telling the hook each change once', async () => {
+    const f = `system_alarm_${day}.txt`;
+    write('sys_alarm', f, 'S1|DISK_FULL|db1|/data 95%|2026-11-24 08:00:00||2026-11-24 08:00:30\n');
+    await run();
+    expect(changes.map((c) => [c.change, c.name, c.node, c.resumedAt])).toEqual([
+      ['raised', 'DISK_FULL', 'db1', null],
+    ]);
+    appendFileSync(
+      join(dir, 'sys_alarm', f),
+      'S1|DISK_FULL|db1|/data 95%|2026-11-24 08:00:00||2026-11-24 08:05:30\n',
+    );
+    await run();
+    expect(changes).toHaveLength(1);
+    appendFileSync(
+      join(dir, 'sys_alarm', f),
+      'S1|DISK_FULL|db1|/data 95%|2026-11-24 08:00:00|2026-11-24 09:10:00|2026-11-24 09:10:30\n',
+    );
+    await run();
+    expect(changes.map((c) => [c.change, c.resumedAt])).toEqual([
+      ['raised', null],
+      ['resolved', at(day, '09:10')],
+    ]);
+    const rows = await db().ds.query(
+      'SELECT state, raised_at, resumed_at, last_seen_at FROM alarm',
+    );
+    expect(
+      rows.map((r: Record<string, unknown>) => [
+        r.state,
+        Number(r.raised_at),
+        Number(r.resumed_at),
+        Number(r.last_seen_at),
+      ]),
+    ).toEqual([['resolved', at(day, '08:00'), at(day, '09:10'), at(day, '09:10') + 30_000]]);
+  });
+
+  it('upserts business figures by statistics day, keeping the newest record', async () => {
+    const f = `system_service_${day}.txt`;
+    write('sys_service', f, 'S1|120|30|10,000|5000|4000|300|200|2026-11-24 01:00:00\n');
+    const r1 = await run();
+    expect(r1[0].files.find((x) => x.kind === 'system_service' && x.day === day)).toMatchObject({
+      inserted: 1,
+      updated: 0,
+    });
+    appendFileSync(
+      join(dir, 'sys_service', f),
+      'S1|121|30|10001|5000|4000|300|1.2万|2026-11-24 02:00:00\n',
+    );
+    const r2 = await run();
+    expect(r2[0].files.find((x) => x.kind === 'system_service' && x.day === day)).toMatchObject({
+      inserted: 0,
+      updated: 1,
+    });
+    const rows = await db().ds.query(
+      'SELECT stat_date, sub_users, total_users, mt_times, recorded_at FROM business_daily',
+    );
+    expect(
+      rows.map((r: Record<string, unknown>) => [
+        r.stat_date,
+        Number(r.sub_users),
+        Number(r.total_users),
+        Number(r.mt_times),
+        Number(r.recorded_at),
+      ]),
+    ).toEqual([['2026-11-23', 121, 10001, 12000, at(day, '02:00')]]);
+  });
+
+  it('keeps only the newest node state and the latest os and uptime of a server', async () => {
+    write(
+      'sys_monitor',
+      `system_info_${day}.txt`,
+      'app1|10.0.0.1|S1|node|billing|up|2026-11-24 08:00:00\n' +
+        'app1|10.0.0.1|S1|node|billing|停止|2026-11-24 08:05:00\n' +
+        'app1|10.0.0.1|S1|uptime|3600|2026-11-24 08:05:00\n' +
+        'app1|10.0.0.9|S1|os|Kylin V10|4.19.90|2026-11-24 08:06:00\n',
+    );
+    await run();
+    const nodes = await db().ds.query('SELECT name, status, reported_at FROM server_node');
+    expect(
+      nodes.map((n: Record<string, unknown>) => [n.name, n.status, Number(n.reported_at)]),
+    ).toEqual([['billing', 'down', at(day, '08:05')]]);
+    const s = await db().ds.query(
+      'SELECT ip, os_name, os_version, uptime_seconds, uptime_at, last_seen_at FROM server',
+    );
+    expect(
+      Object.values(s[0]).map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)),
+    ).toEqual(['10.0.0.9', 'Kylin V10', '4.19.90', 3600, at(day, '08:05'), at(day, '08:06')]);
+  });
+
+  it('finishes a closed day: takes an unterminated last line, marks files done or missing, skips them later', async () => {
+    write('sys_monitor', `system_info_${day}.txt`, cpuLines(3).slice(0, -1));
+    now = at(addDays(day, 1), '02:00');
+    const r1 = await run();
+    const info = r1[0].files.find((f) => f.kind === 'system_info' && f.day === day)!;
+    expect(info).toMatchObject({ lines: 3, inserted: 3 });
+    const cursors = await db()
+      .ds.getRepository(IngestCursor)
+      .find({ where: { fileDate: day }, order: { kind: 'ASC' } });
+    expect(cursors.map((c) => [c.kind, c.state])).toEqual([
+      ['system_alarm', 'missing'],
+      ['system_info', 'done'],
+      ['system_service', 'missing'],
+    ]);
+    const r2 = await run();
+    expect(r2[0].files.map((f) => f.day)).toEqual([
+      addDays(day, 1),
+      addDays(day, 1),
+      addDays(day, 1),
+    ]);
+  });
+
+  it('reads zone-less times in the site zone when the site sets one', async () => {
+    await db().ds.query("UPDATE site SET timezone = 'Europe/Berlin'");
+    write(
+      'sys_monitor',
+      `system_info_${day}.txt`,
+      'app1|10.0.0.1|S1|cpu|1|1|1|97|2026-11-24 08:00:00\n',
+    );
+    now = Date.UTC(2026, 10, 24, 12);
+    await run();
+    const [row] = await db().ds.query('SELECT sampled_at FROM cpu_sample');
+    expect(Number(row.sampled_at)).toBe(Date.UTC(2026, 10, 24, 7));
+  });
+});

@@ -1,0 +1,94 @@
+// The scheduler: jobs as data, no overlapping runs, failures logged and contained, duplicates refused.
+import { createScheduler } from '../../src/scheduler/scheduler';
+import type { Job } from '../../src/scheduler/types';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino(
+    { level: 'info' },
+    new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
+  );
+  return { log, lines };
+}
+
+const job = (name: string, run: Job['run']): Job => ({
+  name,
+  schedule: '*/5 * * * *',
+  timezone: 'Asia/Shanghai',
+  run,
+});
+
+describe('scheduler', () => {
+  it('refuses two jobs with the same name at start-up', () => {
+    const { log } = capture();
+    expect(() =>
+      createScheduler([job('ingest', async () => {}), job('ingest', async () => {})], log),
+    ).toThrow('Duplicate job "ingest" in the registry.');
+  });
+
+  it('does not start a run on top of one still running', async () => {
+    const { log, lines } = capture();
+    let release!: () => void;
+    let runs = 0;
+    const s = createScheduler(
+      [
+        job('slow', () => {
+          runs++;
+          return new Promise<void>((r) => (release = r));
+        }),
+      ],
+      log,
+    );
+    const first = s.runNow('slow');
+    await new Promise((r) => setImmediate(r));
+    expect(await s.runNow('slow')).toBe(false);
+    release();
+    expect(await first).toBe(true);
+    expect(runs).toBe(1);
+    expect(lines.map((l) => l.msg)).toEqual([
+      'job started',
+      'job still running; this run is skipped',
+      'job finished',
+    ]);
+  });
+
+  it('logs a failing job and keeps going', async () => {
+    const { log, lines } = capture();
+    const s = createScheduler(
+      [
+        job('bad', async () => {
+          throw new Error('disk on fire');
+        }),
+      ],
+      log,
+    );
+    expect(await s.runNow('bad')).toBe(true);
+    expect(lines[1]).toMatchObject({ msg: 'job failed', job: 'bad', err: 'disk on fire' });
+    expect(await s.runNow('bad')).toBe(true);
+  });
+
+  it('fires on its cron schedule in the job time zone, and stop waits for the run in flight', async () => {
+    const { log } = capture();
+    let fired = 0;
+    const s = createScheduler(
+      [
+        {
+          name: 'tick',
+          schedule: '* * * * * *',
+          timezone: 'Asia/Shanghai',
+          run: async () => void fired++,
+        },
+      ],
+      log,
+    );
+    s.start();
+    await new Promise((r) => setTimeout(r, 2200));
+    await s.stop();
+    const after = fired;
+    expect(after).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(fired).toBe(after);
+  });
+});
