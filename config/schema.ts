@@ -31,12 +31,14 @@ const cron = z.string().refine((s) => validCron(s), { message: 'is not a valid c
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max);
 
-export const configSchema = z.object({
-  db: z.object({ url: dbUrlSchema }),
+export const configSchema = z.strictObject({
+  db: z.strictObject({ url: dbUrlSchema }),
   timezone: timeZoneSchema,
-  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
-  schedule: z.object({ ingest: cron }),
-  ingest: z.object({
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+  schedule: z.strictObject({ ingest: cron }),
+  ingest: z.strictObject({
     concurrency: int(1, 64),
     timeoutMs: int(100),
     retries: int(0, 20),
@@ -45,7 +47,7 @@ export const configSchema = z.object({
     chunkLines: int(1, 1_000_000),
     dayCloseGraceMinutes: int(0, 24 * 60),
     maxLineBytes: int(64),
-    units: z.object({ memory: unit, disk: unit }),
+    units: z.strictObject({ memory: unit, disk: unit }),
   }),
 });
 
@@ -114,7 +116,7 @@ export interface LoadOptions {
 export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const problems: string[] = [];
-  let tree: Tree = merge({}, defaults as unknown as Tree);
+  let tree: Tree = structuredClone(defaults) as unknown as Tree;
   const file = env.SITEWATCH_CONFIG;
   if (file) {
     try {
@@ -135,12 +137,25 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       envForPath[path] = name;
     }
   }
-  if (opts.overrides) tree = merge(tree, opts.overrides);
+  if (opts.overrides) {
+    tree = merge(tree, opts.overrides);
+    // A value set by an override no longer comes from the environment.
+    for (const path of Object.keys(envForPath)) {
+      let node: unknown = opts.overrides;
+      for (const k of path.split('.')) node = isObject(node) ? node[k] : undefined;
+      if (node !== undefined) delete envForPath[path];
+    }
+  }
   const result = configSchema.safeParse(tree);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.join('.');
       const via = envForPath[path] ? ` (from ${envForPath[path]})` : '';
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys)
+          problems.push(`${[...issue.path, key].join('.')} is not a known setting`);
+        continue;
+      }
       problems.push(`${path}${via} ${issue.message.replace(/^Invalid input: /, '')}`);
     }
   }

@@ -58,13 +58,26 @@ export function zoneOffset(ms: number, tz: string): number {
   return off;
 }
 
-/** The instant at which the wall clock in `tz` shows the given time. */
+const sameWall = (a: WallClock, b: WallClock) =>
+  a.year === b.year &&
+  a.month === b.month &&
+  a.day === b.day &&
+  a.hour === b.hour &&
+  a.minute === b.minute &&
+  a.second === b.second;
+
+/**
+ * The instant at which the wall clock in `tz` shows the given time. A time repeated by a
+ * clock change resolves to its first occurrence; a time skipped by one moves forward by the
+ * size of the jump (02:30 on a spring-forward night becomes 03:30), in every zone alike.
+ */
 export function fromWallClock(w: WallClock, tz: string, ms = 0): number {
   const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, ms);
-  const first = guess - zoneOffset(guess, tz);
-  // Around a DST change the offset at the guess and at the answer differ; the second pass settles it.
-  const second = guess - zoneOffset(first, tz);
-  return second;
+  const before = guess - zoneOffset(guess - 86_400_000, tz);
+  const after = guess - zoneOffset(guess + 86_400_000, tz);
+  if (before === after || sameWall(wallClock(before, tz), w)) return before;
+  if (sameWall(wallClock(after, tz), w)) return after;
+  return before;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

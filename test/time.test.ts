@@ -13,7 +13,14 @@ import {
 } from '../src/time';
 
 const H = 3_600_000;
-const wc = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0): WallClock => ({
+const wc = (
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): WallClock => ({
   year,
   month,
   day,

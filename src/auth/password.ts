@@ -18,13 +18,21 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [, n, r, p, salt, hash] = parts;
-  const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 64 * 1024 * 1024,
-  });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  const [n, r, p] = parts.slice(1, 4).map(Number);
+  const salt = Buffer.from(parts[4], 'base64');
+  const expected = Buffer.from(parts[5], 'base64');
+  // A damaged hash must never verify: an empty key would compare equal to an empty key.
+  if (![n, r, p].every(Number.isSafeInteger) || expected.length < 16 || salt.length === 0)
+    return false;
+  try {
+    const key = await scrypt(password, salt, expected.length, {
+      N: n,
+      r,
+      p,
+      maxmem: 64 * 1024 * 1024,
+    });
+    return timingSafeEqual(key, expected);
+  } catch {
+    return false;
+  }
 }

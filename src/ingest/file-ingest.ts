@@ -8,7 +8,6 @@ import { withTransaction } from '../db/tx';
 import { SitewatchError } from '../errors';
 import { ByteReader } from './byte-reader';
 import { loadCursor, saveCursor } from './cursor-store';
-import { UTF8_BOM, decodeLines } from './decode';
 import {
   type FileFormat,
   type IngestHooks,
@@ -18,7 +17,7 @@ import {
 } from './formats/types';
 import type { ServerCache } from './server-cache';
 import type { FetchResponse, FileSource } from './sources/types';
-import { LineError } from './values';
+import { type Segment, parseBatch } from './parse-batch';
 
 /** Bytes before the cursor that every ranged fetch re-reads to prove the file was not rewritten. */
 const OVERLAP = 256;
@@ -71,9 +70,27 @@ export interface FileIngestHooks extends IngestHooks {
   beforeCommit?(em: EntityManager, info: ChunkInfo): Promise<void>;
 }
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** A result with every count at zero. */
+export function emptyFileResult(format: FileFormat, day: string, outcome: FileOutcome): FileResult {
+  return {
+    file: fileName(format, day),
+    kind: format.name,
+    day,
+    outcome,
+    ...{
+      bytes: 0,
+      lines: 0,
+      inserted: 0,
+      duplicate: 0,
+      updated: 0,
+      quarantined: 0,
+      skipped: 0,
+      resets: 0,
+    },
+  };
+}
 
-type Segment = { lines: Buffer } | { long: string; bytes: number };
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 class Reset extends Error {}
 
@@ -84,20 +101,7 @@ export async function ingestFile(
 ): Promise<FileResult> {
   const { ds, format, site } = deps;
   const path = filePath(format, day);
-  const result: FileResult = {
-    file: fileName(format, day),
-    kind: format.name,
-    day,
-    outcome: 'unchanged',
-    bytes: 0,
-    lines: 0,
-    inserted: 0,
-    duplicate: 0,
-    updated: 0,
-    quarantined: 0,
-    skipped: 0,
-    resets: 0,
-  };
+  const result = emptyFileResult(format, day, 'unchanged');
   const cursor = await loadCursor(ds, site.id, format.name, day);
 
   async function persist(mut: (c: IngestCursor) => void): Promise<void> {
@@ -253,62 +257,27 @@ export async function ingestFile(
     };
 
     const flush = async (atEof: boolean, finalLine: boolean) => {
-      const records: unknown[] = [];
-      const bad: unknown[][] = [];
       const firstLine = cursor.lineNo;
-      let lineNo = firstLine;
-      let used = cursor.encoding;
-      let skipped = 0;
-      for (const seg of segments) {
-        if ('long' in seg) {
-          lineNo++;
-          bad.push([
-            site.id,
-            format.name,
-            day,
-            result.file,
-            lineNo,
-            seg.long,
-            `line longer than ${deps.maxLineBytes} bytes (${seg.bytes} bytes)`,
-            fetchedAt,
-          ]);
-          continue;
-        }
-        let bytes = seg.lines;
-        if (position === 0 && seg === segments[0] && bytes.subarray(0, 3).equals(UTF8_BOM)) {
-          bytes = bytes.subarray(3);
-        }
-        const decoded = decodeLines(bytes, deps.encoding);
-        if (used !== 'gb18030') used = decoded.used;
-        for (const raw of decoded.lines) {
-          lineNo++;
-          const text = raw.trim();
-          if (text === '') {
-            skipped++;
-            continue;
-          }
-          const fields = text.split('|').map((f) => f.trim());
-          if (fields[0].toLowerCase() === format.headerField) {
-            skipped++;
-            continue;
-          }
-          try {
-            records.push(format.parse(fields, deps.parse));
-          } catch (err) {
-            if (!(err instanceof LineError)) throw err;
-            bad.push([
-              site.id,
-              format.name,
-              day,
-              result.file,
-              lineNo,
-              raw.slice(0, 4000),
-              err.message.slice(0, 255),
-              fetchedAt,
-            ]);
-          }
-        }
-      }
+      const parsed = parseBatch(segments, {
+        format,
+        parse: deps.parse,
+        encoding: deps.encoding,
+        firstLine,
+        atFileStart: position === 0,
+        maxLineBytes: deps.maxLineBytes,
+      });
+      const { records, skipped, lastLine: lineNo } = parsed;
+      const used = cursor.encoding === 'gb18030' ? 'gb18030' : (parsed.used ?? cursor.encoding);
+      const bad = parsed.bad.map((b) => [
+        site.id,
+        format.name,
+        day,
+        result.file,
+        b.lineNo,
+        b.raw,
+        b.reason,
+        fetchedAt,
+      ]);
       const endOffset = position + batchBytes;
       const next = {
         byteOffset: endOffset,

@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { withRetry } from '../retry';
 import { addDays, dayKey, startOfDay } from '../time';
-import { type FileIngestHooks, type FileResult, ingestFile } from './file-ingest';
+import { type FileIngestHooks, type FileResult, emptyFileResult, ingestFile } from './file-ingest';
 import { createFormatRegistry } from './formats/registry';
 import type { FileFormat } from './formats/types';
 import { createServerCache, type ServerCache } from './server-cache';
@@ -163,21 +163,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
           } catch (err) {
             result.ok = false;
             const message = describeError(err);
-            result.files.push({
-              file: `${format.name}_${day}.txt`,
-              kind: format.name,
-              day,
-              outcome: 'error',
-              bytes: 0,
-              lines: 0,
-              inserted: 0,
-              duplicate: 0,
-              updated: 0,
-              quarantined: 0,
-              skipped: 0,
-              resets: 0,
-              error: message,
-            });
+            result.files.push({ ...emptyFileResult(format, day, 'error'), error: message });
             result.error = message;
             log.error(
               { site: site.code, day, kind: format.name, err: message },

@@ -9,7 +9,8 @@ export class LineError extends Error {
 const LOCAL_RE =
   /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
-const ZONED_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+const ZONED_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const EPOCH_RE = /^\d{10}$/;
 
 function checkedWall(
@@ -50,7 +51,10 @@ export function parseTime(raw: string, tz: string, field: string): number {
   }
   m = COMPACT_RE.exec(s);
   if (m) return fromWallClock(checkedWall(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], field), tz);
-  if (ZONED_RE.test(s)) {
+  m = ZONED_RE.exec(s);
+  if (m) {
+    // Date.parse would roll 02-30 over into March: check the calendar first.
+    checkedWall(+m[1], +m[2], +m[3], +m[4], +m[5], m[6] ? +m[6] : 0, field);
     const t = Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
     if (!Number.isNaN(t)) return t;
   }

@@ -4,6 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { isCi, loadConfig, testMysqlUrl, type Config } from '../../config/schema';
 import { type Engine, migrate, openDataSource, parseDbUrl } from '../../src/db/data-source';
+import { TABLES_CHILD_FIRST } from '../../src/db/tables';
 
 export interface TestDb {
   engine: Engine;
@@ -112,24 +113,9 @@ export function describeEachEngine(title: string, fn: (db: () => TestDb) => void
   }
 }
 
-const TABLES = [
-  'ingest_error',
-  'ingest_cursor',
-  'alarm',
-  'business_daily',
-  'disk_sample',
-  'mem_sample',
-  'cpu_sample',
-  'server_node',
-  'server',
-  'user_site',
-  'user',
-  'site',
-];
-
 /** Empty every table (children first), for per-test isolation within a suite. */
 export async function resetDb(db: TestDb): Promise<void> {
-  for (const t of TABLES) {
+  for (const t of TABLES_CHILD_FIRST) {
     await db.ds.query(db.engine === 'mysql' ? `DELETE FROM \`${t}\`` : `DELETE FROM "${t}"`);
   }
 }

@@ -7,7 +7,10 @@ const gbk = (s: string) => iconv.encode(s, 'gbk');
 
 describe('decodeLines with utf8', () => {
   it('splits on newlines and drops the empty piece after the final newline', () => {
-    expect(decodeLines(utf8('a|b\nc|d\n'), 'utf8')).toEqual({ lines: ['a|b', 'c|d'], used: 'utf8' });
+    expect(decodeLines(utf8('a|b\nc|d\n'), 'utf8')).toEqual({
+      lines: ['a|b', 'c|d'],
+      used: 'utf8',
+    });
   });
 
   it('accepts the utf-8 spelling', () => {
@@ -38,11 +41,6 @@ describe('decodeLines with utf8', () => {
 
   it('decodes Chinese text', () => {
     expect(decodeLines(utf8('服务器|正常\n告警\n'), 'utf8').lines).toEqual(['服务器|正常', '告警']);
-  });
-
-  it('drops a UTF-8 byte order mark at the start of the buffer', () => {
-    const buf = Buffer.concat([UTF8_BOM, utf8('server_name|ip\n')]);
-    expect(decodeLines(buf, 'utf8').lines).toEqual(['server_name|ip']);
   });
 });
 

@@ -54,6 +54,21 @@ const fk = (from: string, column: string, table: string): TableForeignKey =>
     onDelete: 'CASCADE',
   });
 
+const INITIAL_TABLES = [
+  'site',
+  'user',
+  'user_site',
+  'server',
+  'server_node',
+  'cpu_sample',
+  'mem_sample',
+  'disk_sample',
+  'business_daily',
+  'alarm',
+  'ingest_cursor',
+  'ingest_error',
+];
+
 export class InitialSchema1764028800000 implements MigrationInterface {
   name = 'InitialSchema1764028800000';
 
@@ -279,20 +294,8 @@ export class InitialSchema1764028800000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of [
-      'ingest_error',
-      'ingest_cursor',
-      'alarm',
-      'business_daily',
-      'disk_sample',
-      'mem_sample',
-      'cpu_sample',
-      'server_node',
-      'server',
-      'user_site',
-      'user',
-      'site',
-    ]) {
+    // The table list is frozen here as it was when this migration was written.
+    for (const t of [...INITIAL_TABLES].reverse()) {
       await q.dropTable(t);
     }
   }

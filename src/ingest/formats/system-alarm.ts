@@ -49,6 +49,17 @@ interface Existing {
   last_seen_at: number | string;
 }
 
+function changeOf(
+  r: AlarmRecord,
+  alarmId: number,
+  siteId: number,
+  change: AlarmChange['change'],
+): AlarmChange {
+  const { name, node, description, raisedAt } = r;
+  const resumedAt = change === 'raised' ? null : r.resumedAt;
+  return { alarmId, siteId, change, name, node, description, raisedAt, resumedAt };
+}
+
 const keyOf = (name: string, node: string, raisedAt: number) =>
   `${name}\u0000${node}\u0000${raisedAt}`;
 
@@ -123,27 +134,9 @@ export async function storeSystemAlarm(
       const id =
         ctx.engine === 'mysql' ? (res.raw as { insertId: number }).insertId : Number(res.raw);
       inserted++;
-      changes.push({
-        alarmId: id,
-        siteId: site.id,
-        change: 'raised',
-        name: r.name,
-        node: r.node,
-        description: r.description,
-        raisedAt: r.raisedAt,
-        resumedAt: null,
-      });
+      changes.push(changeOf(r, id, site.id, 'raised'));
       if (r.resumedAt !== null) {
-        changes.push({
-          alarmId: id,
-          siteId: site.id,
-          change: 'resolved',
-          name: r.name,
-          node: r.node,
-          description: r.description,
-          raisedAt: r.raisedAt,
-          resumedAt: r.resumedAt,
-        });
+        changes.push(changeOf(r, id, site.id, 'resolved'));
       }
       continue;
     }
@@ -155,16 +148,7 @@ export async function storeSystemAlarm(
         [r.resumedAt, Math.max(r.recordedAt, Number(e.last_seen_at)), now, e.id],
       );
       updated++;
-      changes.push({
-        alarmId: e.id,
-        siteId: site.id,
-        change: 'resolved',
-        name: r.name,
-        node: r.node,
-        description: r.description,
-        raisedAt: r.raisedAt,
-        resumedAt: r.resumedAt,
-      });
+      changes.push(changeOf(r, e.id, site.id, 'resolved'));
     } else if (seenLater) {
       // Still listed: refresh last_seen so the alarm does not go stale; not a new event.
       await em.query(

@@ -51,7 +51,7 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
     );
   const n = f.length - 5;
   if (!arity.includes(n)) {
-    throw new LineError(`a ${type} line needs ${arity[0] + 5} fields, found ${f.length}`);
+    throw new LineError(`${type} line needs ${arity[0] + 5} fields, found ${f.length}`);
   }
   if (siteCode !== ctx.siteCode) {
     throw new LineError(`site_id "${clip(siteCode)}" does not belong to site "${ctx.siteCode}"`);

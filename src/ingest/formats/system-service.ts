@@ -15,7 +15,8 @@ export interface ServiceRecord {
   recordedAt: number;
 }
 
-const FIELDS = [
+/** File fields after site_id, which are also the table's column names. */
+const COLS = [
   'sub_users',
   'unsub_users',
   'total_users',
@@ -23,14 +24,14 @@ const FIELDS = [
   'show_times',
   'mo_times',
   'mt_times',
-];
+] as const;
 
 export function parseSystemService(f: string[], ctx: ParseContext): ServiceRecord {
   if (f.length !== 9) throw new LineError(`expected 9 fields, found ${f.length}`);
   if (f[0] !== ctx.siteCode) {
     throw new LineError(`site_id "${clip(f[0])}" does not belong to site "${ctx.siteCode}"`);
   }
-  const v = FIELDS.map((name, i) => parseCount(f[i + 1], name));
+  const v = COLS.map((name, i) => parseCount(f[i + 1], name));
   const recordedAt = ctx.time(f[8], 'record_time');
   // The figures describe the day before the record was written ("yesterday's opens and closes").
   const statDate = addDays(isoDay(recordedAt, ctx.tz), -1);
@@ -47,15 +48,6 @@ export function parseSystemService(f: string[], ctx: ParseContext): ServiceRecor
   };
 }
 
-const COLS = [
-  'sub_users',
-  'unsub_users',
-  'total_users',
-  'call_times',
-  'show_times',
-  'mo_times',
-  'mt_times',
-] as const;
 const valuesOf = (r: ServiceRecord) => [r.sub, r.unsub, r.total, r.calls, r.shows, r.mo, r.mt];
 
 export async function storeSystemService(

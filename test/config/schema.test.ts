@@ -1,0 +1,312 @@
+// Unit tests for loadConfig: defaults, JSON file via SITEWATCH_CONFIG, env overrides and all-at-once errors.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../config/schema';
+
+type Schema = typeof import('../../config/schema');
+type Defaults = typeof import('../../config/defaults');
+
+const DEFAULTS: Config = {
+  db: { url: 'sqlite:./data/sitewatch.sqlite' },
+  timezone: 'Asia/Shanghai',
+  log: { level: 'info' },
+  schedule: { ingest: '*/5 * * * *' },
+  ingest: {
+    concurrency: 4,
+    timeoutMs: 30_000,
+    retries: 3,
+    retryDelayMs: 500,
+    backfillDays: 7,
+    chunkLines: 5_000,
+    dayCloseGraceMinutes: 60,
+    maxLineBytes: 65_536,
+    units: { memory: 'M', disk: 'M' },
+  },
+};
+
+// A fresh copy of the modules for every test, so that no test sees state left by another one.
+let schema: Schema;
+let builtIn: Defaults;
+beforeEach(() => {
+  jest.resetModules();
+  schema = jest.requireActual<Schema>('../../config/schema');
+  builtIn = jest.requireActual<Defaults>('../../config/defaults');
+});
+const loadConfig = (opts: Parameters<Schema['loadConfig']>[0]) => schema.loadConfig(opts);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sitewatch-config-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let fileNo = 0;
+function configFile(content: string): string {
+  const p = join(dir, `config-${++fileNo}.json`);
+  writeFileSync(p, content, 'utf8');
+  return p;
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof schema.ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+describe('loadConfig defaults', () => {
+  it('gives the built-in defaults for an empty environment', () => {
+    expect(loadConfig({ env: {} })).toEqual(DEFAULTS);
+  });
+
+  it('ignores unrelated and empty variables', () => {
+    expect(
+      loadConfig({ env: { PATH: '/bin', SITEWATCH_DB: '', SITEWATCH_INGEST_RETRIES: '' } }),
+    ).toEqual(DEFAULTS);
+  });
+
+  it('is not changed by an earlier call that read environment variables', () => {
+    loadConfig({
+      env: { SITEWATCH_TZ: 'UTC', SITEWATCH_INGEST_RETRIES: '9', SITEWATCH_MEMORY_UNIT: 'G' },
+    });
+    expect(builtIn.defaults.ingest.retries).toBe(3);
+    expect(builtIn.defaults.ingest.units.memory).toBe('M');
+    expect(loadConfig({ env: {} })).toEqual(DEFAULTS);
+  });
+
+  it('returns a fresh object each time', () => {
+    const a = loadConfig({ env: {} });
+    a.ingest.units.memory = 'G';
+    a.timezone = 'UTC';
+    expect(loadConfig({ env: {} })).toEqual(DEFAULTS);
+  });
+});
+
+describe('loadConfig environment overrides', () => {
+  it('maps every SITEWATCH_* variable to its setting and coerces numbers', () => {
+    const env = {
+      SITEWATCH_DB: 'mysql://user:pass@db.local:3306/sitewatch',
+      SITEWATCH_TZ: 'Europe/Berlin',
+      SITEWATCH_LOG_LEVEL: 'debug',
+      SITEWATCH_SCHEDULE_INGEST: '0 * * * *',
+      SITEWATCH_INGEST_CONCURRENCY: '8',
+      SITEWATCH_INGEST_TIMEOUT_MS: '5000',
+      SITEWATCH_INGEST_RETRIES: '0',
+      SITEWATCH_INGEST_RETRY_DELAY_MS: '0',
+      SITEWATCH_INGEST_BACKFILL_DAYS: '30',
+      SITEWATCH_INGEST_CHUNK_LINES: '100',
+      SITEWATCH_INGEST_DAY_CLOSE_GRACE_MINUTES: '0',
+      SITEWATCH_INGEST_MAX_LINE_BYTES: '1024',
+      SITEWATCH_MEMORY_UNIT: 'K',
+      SITEWATCH_DISK_UNIT: 'G',
+    };
+    expect(Object.keys(env).sort()).toEqual(Object.keys(schema.envMap).sort());
+    expect(loadConfig({ env })).toEqual({
+      db: { url: 'mysql://user:pass@db.local:3306/sitewatch' },
+      timezone: 'Europe/Berlin',
+      log: { level: 'debug' },
+      schedule: { ingest: '0 * * * *' },
+      ingest: {
+        concurrency: 8,
+        timeoutMs: 5000,
+        retries: 0,
+        retryDelayMs: 0,
+        backfillDays: 30,
+        chunkLines: 100,
+        dayCloseGraceMinutes: 0,
+        maxLineBytes: 1024,
+        units: { memory: 'K', disk: 'G' },
+      },
+    });
+  });
+
+  it.each([
+    ['sqlite::memory:'],
+    ['sqlite:./x.sqlite'],
+    ['mysql://root@127.0.0.1:3306/test'],
+    ['mariadb://u:p@h/db?charset=utf8mb4'],
+  ])('accepts the database URL %p', (url) => {
+    expect(loadConfig({ env: { SITEWATCH_DB: url } }).db.url).toBe(url);
+  });
+
+  it('accepts range limits exactly', () => {
+    const c = loadConfig({
+      env: {
+        SITEWATCH_INGEST_CONCURRENCY: '64',
+        SITEWATCH_INGEST_RETRIES: '20',
+        SITEWATCH_INGEST_BACKFILL_DAYS: '366',
+        SITEWATCH_INGEST_TIMEOUT_MS: '100',
+        SITEWATCH_INGEST_MAX_LINE_BYTES: '64',
+        SITEWATCH_INGEST_DAY_CLOSE_GRACE_MINUTES: '1440',
+      },
+    });
+    expect(c.ingest).toMatchObject({
+      concurrency: 64,
+      retries: 20,
+      backfillDays: 366,
+      timeoutMs: 100,
+      maxLineBytes: 64,
+      dayCloseGraceMinutes: 1440,
+    });
+  });
+
+  it('lets overrides win over the environment', () => {
+    const c = loadConfig({
+      env: { SITEWATCH_INGEST_RETRIES: '5', SITEWATCH_TZ: 'UTC' },
+      overrides: { ingest: { retries: 1 } },
+    });
+    expect(c.ingest.retries).toBe(1);
+    expect(c.ingest.concurrency).toBe(4);
+    expect(c.timezone).toBe('UTC');
+  });
+});
+
+describe('loadConfig with a JSON file (SITEWATCH_CONFIG)', () => {
+  it('deep-merges the file over the defaults', () => {
+    const file = configFile(
+      JSON.stringify({
+        timezone: 'UTC',
+        ingest: { retries: 5, units: { disk: 'G' } },
+      }),
+    );
+    expect(loadConfig({ env: { SITEWATCH_CONFIG: file } })).toEqual({
+      ...DEFAULTS,
+      timezone: 'UTC',
+      ingest: { ...DEFAULTS.ingest, retries: 5, units: { memory: 'M', disk: 'G' } },
+    });
+  });
+
+  it('lets the environment win over the file', () => {
+    const file = configFile(JSON.stringify({ timezone: 'UTC', log: { level: 'warn' } }));
+    const c = loadConfig({ env: { SITEWATCH_CONFIG: file, SITEWATCH_TZ: 'Europe/Berlin' } });
+    expect(c.timezone).toBe('Europe/Berlin');
+    expect(c.log.level).toBe('warn');
+  });
+
+  it('reports a bad value from the file without naming a variable', () => {
+    const file = configFile(JSON.stringify({ ingest: { concurrency: 0 } }));
+    expect(problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: file } }))).toEqual([
+      'ingest.concurrency Too small: expected number to be >=1',
+    ]);
+  });
+
+  it('reports a file that is not JSON', () => {
+    const file = configFile('{ "timezone": ');
+    const problems = problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: file } }));
+    expect(problems).toHaveLength(1);
+    expect(
+      problems[0].startsWith(`SITEWATCH_CONFIG file ${file} could not be read as JSON (`),
+    ).toBe(true);
+  });
+
+  it('reports a missing file', () => {
+    const file = join(dir, 'missing.json');
+    const problems = problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: file } }));
+    expect(problems).toHaveLength(1);
+    expect(
+      problems[0].startsWith(`SITEWATCH_CONFIG file ${file} could not be read as JSON (`),
+    ).toBe(true);
+    expect(problems[0]).toContain('ENOENT');
+  });
+
+  it.each([['[1, 2]'], ['"text"'], ['42'], ['null']])(
+    'reports a file holding %p instead of an object',
+    (content) => {
+      const file = configFile(content);
+      expect(problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: file } }))).toEqual([
+        `SITEWATCH_CONFIG file ${file} must hold a JSON object`,
+      ]);
+    },
+  );
+});
+
+describe('loadConfig errors', () => {
+  it('reports every bad value at once, naming the variable that set it', () => {
+    let err: unknown;
+    try {
+      loadConfig({
+        env: {
+          SITEWATCH_DB: 'postgres://h/db',
+          SITEWATCH_TZ: 'Mars/Olympus',
+          SITEWATCH_LOG_LEVEL: 'loud',
+          SITEWATCH_SCHEDULE_INGEST: 'every 5 minutes',
+          SITEWATCH_INGEST_CONCURRENCY: 'abc',
+          SITEWATCH_INGEST_TIMEOUT_MS: '10',
+          SITEWATCH_INGEST_RETRIES: '99',
+          SITEWATCH_INGEST_BACKFILL_DAYS: '1.5',
+          SITEWATCH_MEMORY_UNIT: 'X',
+        },
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(schema.ConfigError);
+    const e = err as InstanceType<Schema['ConfigError']>;
+    const problems = [
+      'db.url (from SITEWATCH_DB) must look like mysql://user:pass@host:3306/dbname or sqlite:./path.sqlite or sqlite::memory:',
+      'timezone (from SITEWATCH_TZ) is not a known IANA time zone (e.g. Asia/Shanghai)',
+      'log.level (from SITEWATCH_LOG_LEVEL) Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+      'schedule.ingest (from SITEWATCH_SCHEDULE_INGEST) is not a valid cron expression',
+      'ingest.concurrency (from SITEWATCH_INGEST_CONCURRENCY) expected number, received NaN',
+      'ingest.timeoutMs (from SITEWATCH_INGEST_TIMEOUT_MS) Too small: expected number to be >=100',
+      'ingest.retries (from SITEWATCH_INGEST_RETRIES) Too big: expected number to be <=20',
+      'ingest.backfillDays (from SITEWATCH_INGEST_BACKFILL_DAYS) expected int, received number',
+      'ingest.units.memory (from SITEWATCH_MEMORY_UNIT) Invalid option: expected one of "B"|"K"|"M"|"G"|"T"',
+    ];
+    expect(e.problems).toEqual(problems);
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.name).toBe('ConfigError');
+    expect(e.message).toBe(`Invalid configuration: ${problems.join('; ')}.`);
+  });
+
+  it('reports a file problem together with environment problems', () => {
+    const file = configFile('not json');
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          SITEWATCH_CONFIG: file,
+          SITEWATCH_DISK_UNIT: 'PB',
+          SITEWATCH_INGEST_CHUNK_LINES: '0',
+        },
+      }),
+    );
+    expect(problems).toHaveLength(3);
+    expect(
+      problems[0].startsWith(`SITEWATCH_CONFIG file ${file} could not be read as JSON (`),
+    ).toBe(true);
+    expect(problems.slice(1)).toEqual([
+      'ingest.chunkLines (from SITEWATCH_INGEST_CHUNK_LINES) Too small: expected number to be >=1',
+      'ingest.units.disk (from SITEWATCH_DISK_UNIT) Invalid option: expected one of "B"|"K"|"M"|"G"|"T"',
+    ]);
+  });
+
+  it('mixes file and environment problems, naming only the variables actually used', () => {
+    const file = configFile(JSON.stringify({ ingest: { retries: -1 }, timezone: 'Nowhere/Land' }));
+    expect(
+      problemsOf(() =>
+        loadConfig({ env: { SITEWATCH_CONFIG: file, SITEWATCH_INGEST_CONCURRENCY: '65' } }),
+      ),
+    ).toEqual([
+      'timezone is not a known IANA time zone (e.g. Asia/Shanghai)',
+      'ingest.concurrency (from SITEWATCH_INGEST_CONCURRENCY) Too big: expected number to be <=64',
+      'ingest.retries Too small: expected number to be >=0',
+    ]);
+  });
+
+  it('does not blame an environment variable for a bad value that came from overrides', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          env: { SITEWATCH_INGEST_RETRIES: '3' },
+          overrides: { ingest: { retries: 99 } },
+        }),
+      ),
+    ).toEqual(['ingest.retries Too big: expected number to be <=20']);
+  });
+});
