@@ -1,5 +1,5 @@
 // Ingest benchmark: one generated site day of system_info lines, ingested on SQLite and MariaDB and compared with LOAD DATA.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
@@ -222,6 +222,9 @@ async function worker(engine: Engine, url: string, dir: string, day: string): Pr
   }
 }
 
+/** The worker running now, stopped if the benchmark is interrupted. */
+let activeChild: ChildProcess | null = null;
+
 function runWorker(
   opts: Options,
   engine: Engine,
@@ -237,6 +240,7 @@ function runWorker(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  activeChild = child;
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -244,6 +248,7 @@ function runWorker(
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      activeChild = null;
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0) {
         reject(
@@ -491,6 +496,26 @@ async function main(opts: Options): Promise<void> {
   const ingestDb = `sw_bench_${process.pid}`;
   const loadDb = `sw_bench_${process.pid}_load`;
   let admin: Connection | null = null;
+  let cleaned = false;
+  // Bench databases and the temp dir go away on success, on error, and on Ctrl-C.
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    if (admin) {
+      for (const db of [ingestDb, loadDb])
+        await admin.query(`DROP DATABASE IF EXISTS \`${db}\``).catch(() => undefined);
+      await admin.end().catch(() => undefined);
+    }
+    if (opts.keep) console.log(`\n(kept ${tmp})`);
+    else await rm(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    console.error(`\nbench-ingest: ${sig}, cleaning up`);
+    activeChild?.kill('SIGTERM');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const siteDir = join(tmp, 'site');
     let t0 = Date.now();
@@ -507,7 +532,7 @@ async function main(opts: Options): Promise<void> {
       const r = await runWorker(opts, 'sqlite', `sqlite:${file}`, siteDir, day);
       check(r, gen.lines);
       console.log(
-        `  sqlite  run ${i}: ${r.seconds.toFixed(2)} s, ${int(r.linesPerSec)} lines/s, peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
+        `  sqlite  run ${i}: ${r.seconds.toFixed(2)} s, ${int(r.linesPerSec)} lines/s, ${int(r.inserted)} rows inserted, peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
       );
       sqlite.push(r);
       for (const ext of ['', '-wal', '-shm']) await rm(file + ext, { force: true });
@@ -527,7 +552,7 @@ async function main(opts: Options): Promise<void> {
       const r = await runWorker(opts, 'mysql', mysql.urlFor(ingestDb), siteDir, day);
       check(r, gen.lines);
       console.log(
-        `  mariadb run ${i}: ${r.seconds.toFixed(2)} s, ${int(r.linesPerSec)} lines/s, peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
+        `  mariadb run ${i}: ${r.seconds.toFixed(2)} s, ${int(r.linesPerSec)} lines/s, ${int(r.inserted)} rows inserted, peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
       );
       mariadb.push(r);
       await admin.query(`DROP DATABASE IF EXISTS \`${ingestDb}\``);
@@ -625,13 +650,9 @@ async function main(opts: Options): Promise<void> {
       `MariaDB peak RSS < ${GOAL_RSS_MB} MB (got ${mb(mariaRss)})`,
     );
   } finally {
-    if (admin) {
-      for (const db of [ingestDb, loadDb])
-        await admin.query(`DROP DATABASE IF EXISTS \`${db}\``).catch(() => undefined);
-      await admin.end().catch(() => undefined);
-    }
-    if (opts.keep) console.log(`\n(kept ${tmp})`);
-    else await rm(tmp, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
   }
 }
 
