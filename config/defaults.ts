@@ -13,7 +13,7 @@ export const defaults = {
     retries: 3,
     retryDelayMs: 500,
     backfillDays: 7,
-    chunkLines: 5_000,
+    chunkLines: 20_000,
     dayCloseGraceMinutes: 60,
     maxLineBytes: 65_536,
     units: { memory: 'M', disk: 'M' },

@@ -2,8 +2,11 @@
 import type { EntityManager, QueryResult } from 'typeorm';
 import type { Engine } from './data-source';
 import { affectedRows, insertIgnoreSql, upsertSql } from './dialect';
+import { loadDataIgnore } from './load-data';
 
 const BATCH_ROWS = 500;
+/** Below this many rows a multi-row INSERT is as fast as LOAD DATA. */
+const LOAD_DATA_MIN_ROWS = 200;
 
 /** Run a statement and get the structured result (affected rows, insert id) on either engine. */
 export async function execute(
@@ -37,13 +40,17 @@ async function inBatches(
 }
 
 /** Insert rows, skipping existing keys; returns how many were new. */
-export function insertIgnore(
+export async function insertIgnore(
   em: EntityManager,
   engine: Engine,
   table: string,
   columns: string[],
   rows: unknown[][],
 ): Promise<number> {
+  if (engine === 'mysql' && rows.length >= LOAD_DATA_MIN_ROWS) {
+    const n = await loadDataIgnore(em, table, columns, rows);
+    if (n !== null) return n;
+  }
   return inBatches(em, rows, (n) => insertIgnoreSql(engine, table, columns, n));
 }
 
@@ -82,6 +89,23 @@ export async function updateById(
     await em.query(
       `UPDATE ${table} SET ${sets.join(', ')} WHERE id IN (${batch.map(() => '?').join(',')})`,
       params,
+    );
+  }
+}
+
+/** Set one column to one value for many ids: `UPDATE t SET c = ? WHERE id IN (…)`, in batches. */
+export async function updateWhereIdIn(
+  em: EntityManager,
+  table: string,
+  column: string,
+  value: unknown,
+  ids: number[],
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const batch = ids.slice(i, i + 500);
+    await em.query(
+      `UPDATE ${table} SET ${column} = ? WHERE id IN (${batch.map(() => '?').join(',')})`,
+      [value, ...batch],
     );
   }
 }

@@ -17,7 +17,7 @@ import {
 } from './formats/types';
 import type { ServerCache } from './server-cache';
 import type { FetchResponse, FileSource } from './sources/types';
-import { type Segment, parseBatch } from './parse-batch';
+import { type ParsedBatch, type Segment, parseBatch } from './parse-batch';
 
 /** Bytes before the cursor that every ranged fetch re-reads to prove the file was not rewritten. */
 const OVERLAP = 256;
@@ -224,7 +224,6 @@ export async function ingestFile(
     headFromZero: Buffer | null,
     fetchedAt: number,
   ): Promise<void> {
-    let position = cursor.byteOffset;
     let tail: Buffer = initialTail;
     let head: Buffer = headFromZero ?? Buffer.alloc(0);
     let carry: Buffer = Buffer.alloc(0);
@@ -256,38 +255,77 @@ export async function ingestFile(
       track(b);
     };
 
+    // Batches are parsed here while the previous one commits (the database works while we parse),
+    // but commits stay strictly in file order, each waiting for the one before.
+    let plannedOffset = cursor.byteOffset;
+    let plannedLine = cursor.lineNo;
+    let inFlight: Promise<void> | null = null;
+    let failure: { err: unknown } | null = null;
+    const settle = async () => {
+      if (inFlight) await inFlight;
+      inFlight = null;
+      if (failure) throw failure.err;
+    };
+
     const flush = async (atEof: boolean, finalLine: boolean) => {
-      const firstLine = cursor.lineNo;
+      const firstLine = plannedLine;
       const parsed = parseBatch(segments, {
         format,
         parse: deps.parse,
         encoding: deps.encoding,
         firstLine,
-        atFileStart: position === 0,
+        atFileStart: plannedOffset === 0,
         maxLineBytes: deps.maxLineBytes,
       });
-      const { records, skipped, lastLine: lineNo } = parsed;
+      const bytes = batchBytes;
+      const endOffset = plannedOffset + bytes;
+      const marks = {
+        tailHash: sha(tail),
+        tailLen: tail.length,
+        ...(headFromZero ? { headHash: sha(head), headLen: head.length } : {}),
+      };
+      plannedOffset = endOffset;
+      plannedLine = parsed.lastLine;
+      segments = [];
+      batchLines = 0;
+      batchBytes = 0;
+      await settle();
+      inFlight = commit(parsed, { atEof, finalLine, firstLine, bytes, endOffset, marks }).catch(
+        (err) => {
+          failure = { err };
+        },
+      );
+    };
+
+    const commit = async (
+      parsed: ParsedBatch,
+      b: {
+        atEof: boolean;
+        finalLine: boolean;
+        firstLine: number;
+        bytes: number;
+        endOffset: number;
+        marks: Partial<IngestCursor>;
+      },
+    ) => {
       const used = cursor.encoding === 'gb18030' ? 'gb18030' : (parsed.used ?? cursor.encoding);
-      const bad = parsed.bad.map((b) => [
+      const bad = parsed.bad.map((x) => [
         site.id,
         format.name,
         day,
         result.file,
-        b.lineNo,
-        b.raw,
-        b.reason,
+        x.lineNo,
+        x.raw,
+        x.reason,
         fetchedAt,
       ]);
-      const endOffset = position + batchBytes;
       const next = {
-        byteOffset: endOffset,
-        lineNo,
-        tailHash: sha(tail),
-        tailLen: tail.length,
-        ...(headFromZero ? { headHash: sha(head), headLen: head.length } : {}),
+        byteOffset: b.endOffset,
+        lineNo: parsed.lastLine,
+        ...b.marks,
         // The validator describes the whole response: keep it only once all of it is consumed,
         // or a later If-None-Match would answer 304 for lines never read.
-        etag: atEof ? res.etag : null,
+        etag: b.atEof ? res.etag : null,
         lastModified: res.lastModified,
         fileSize: res.total,
         encoding: used ?? null,
@@ -295,7 +333,7 @@ export async function ingestFile(
         lastStatus: String(res.status),
         lastError: null,
         state:
-          dayClosed && finalLine
+          dayClosed && b.finalLine
             ? ('done' as const)
             : cursor.state === 'missing'
               ? ('open' as const)
@@ -304,7 +342,7 @@ export async function ingestFile(
       let counts;
       try {
         counts = await withTransaction(ds, async (em) => {
-          const c = await format.store(records, {
+          const c = await format.store(parsed.records, {
             em,
             engine: deps.engine,
             site,
@@ -327,18 +365,18 @@ export async function ingestFile(
             siteId: site.id,
             kind: format.name,
             day,
-            endOffset,
+            endOffset: b.endOffset,
           });
           const updated = {
             ...cursor,
             ...next,
-            bytesRead: cursor.bytesRead + batchBytes,
+            bytesRead: cursor.bytesRead + b.bytes,
             rowsInserted: cursor.rowsInserted + c.inserted,
             rowsDuplicate: cursor.rowsDuplicate + c.duplicate,
             rowsQuarantined: cursor.rowsQuarantined + bad.length,
           };
           await saveCursor(em, updated as IngestCursor);
-          return { ...c, updated: c.updated, next: updated };
+          return { ...c, next: updated };
         });
       } catch (err) {
         // Rolled back: servers registered in this transaction are gone, so forget the cache.
@@ -347,102 +385,105 @@ export async function ingestFile(
       }
       Object.assign(cursor, counts.next);
       result.outcome = 'ingested';
-      result.lines += lineNo - firstLine;
+      result.lines += parsed.lastLine - b.firstLine;
       result.inserted += counts.inserted;
       result.duplicate += counts.duplicate;
       result.updated += counts.updated;
       result.quarantined += bad.length;
-      result.skipped += skipped;
-      position = endOffset;
-      segments = [];
-      batchLines = 0;
-      batchBytes = 0;
+      result.skipped += parsed.skipped;
     };
 
-    for (let c = await reader.next(); c; c = await reader.next()) {
-      if (skippingLong) {
-        const nl = c.indexOf(10);
-        if (nl === -1) {
-          skippingLong.bytes += c.length;
-          track(c);
-          continue;
-        }
-        const rest = c.subarray(0, nl + 1);
-        skippingLong.bytes += rest.length;
-        track(rest);
-        segments.push({ long: skippingLong.preview.toString('utf8'), bytes: skippingLong.bytes });
-        batchLines++;
-        skippingLong = null;
-        c = c.subarray(nl + 1);
-        if (c.length === 0) continue;
-      }
-      const data = carry.length > 0 ? Buffer.concat([carry, c]) : c;
-      const last = data.lastIndexOf(10);
-      if (last === -1) {
-        carry = data;
-      } else {
-        carry = data.subarray(last + 1);
-        // Cut batches at exactly chunkLines lines, so that a transaction never grows past that.
-        let rest = data.subarray(0, last + 1);
-        while (rest.length > 0) {
-          let cut = -1;
-          for (let n = batchLines; n < deps.chunkLines; n++) {
-            cut = rest.indexOf(10, cut + 1);
-            if (cut === -1) break;
+    try {
+      for (let c = await reader.next(); c; c = await reader.next()) {
+        if (skippingLong) {
+          const nl = c.indexOf(10);
+          if (nl === -1) {
+            skippingLong.bytes += c.length;
+            track(c);
+            continue;
           }
-          const part = cut === -1 ? rest : rest.subarray(0, cut + 1);
-          addLines(part);
-          rest = rest.subarray(part.length);
-          if (batchLines >= deps.chunkLines) await flush(false, false);
+          const rest = c.subarray(0, nl + 1);
+          skippingLong.bytes += rest.length;
+          track(rest);
+          segments.push({ long: skippingLong.preview.toString('utf8'), bytes: skippingLong.bytes });
+          batchLines++;
+          skippingLong = null;
+          c = c.subarray(nl + 1);
+          if (c.length === 0) continue;
         }
+        const data = carry.length > 0 ? Buffer.concat([carry, c]) : c;
+        const last = data.lastIndexOf(10);
+        if (last === -1) {
+          carry = data;
+        } else {
+          carry = data.subarray(last + 1);
+          // Cut batches at exactly chunkLines lines, so that a transaction never grows past that.
+          let rest = data.subarray(0, last + 1);
+          while (rest.length > 0) {
+            let cut = -1;
+            for (let n = batchLines; n < deps.chunkLines; n++) {
+              cut = rest.indexOf(10, cut + 1);
+              if (cut === -1) break;
+            }
+            const part = cut === -1 ? rest : rest.subarray(0, cut + 1);
+            addLines(part);
+            rest = rest.subarray(part.length);
+            if (batchLines >= deps.chunkLines) await flush(false, false);
+          }
+        }
+        if (carry.length > deps.maxLineBytes) {
+          skippingLong = {
+            preview: carry.subarray(0, 200),
+            bytes: carry.length,
+            undo: { tail, head },
+          };
+          track(carry);
+          carry = Buffer.alloc(0);
+        }
+        // Never cut a batch inside an over-long line: the cursor must always sit on a line boundary.
+        if (!skippingLong && (batchLines >= deps.chunkLines || batchBytes >= MAX_BATCH_BYTES))
+          await flush(false, false);
       }
-      if (carry.length > deps.maxLineBytes) {
-        skippingLong = {
-          preview: carry.subarray(0, 200),
-          bytes: carry.length,
-          undo: { tail, head },
-        };
-        track(carry);
+      let finalLine = false;
+      if (skippingLong && dayClosed) {
+        segments.push({ long: skippingLong.preview.toString('utf8'), bytes: skippingLong.bytes });
+        skippingLong = null;
+        finalLine = true;
+      } else if (carry.length > 0 && dayClosed) {
+        // The day is over: an unterminated last line will never be completed, so it is taken as it is.
+        addLines(carry);
+        batchLines++;
         carry = Buffer.alloc(0);
+        finalLine = true;
+      } else if (carry.length === 0 && !skippingLong) {
+        finalLine = true;
       }
-      // Never cut a batch inside an over-long line: the cursor must always sit on a line boundary.
-      if (!skippingLong && (batchLines >= deps.chunkLines || batchBytes >= MAX_BATCH_BYTES))
-        await flush(false, false);
-    }
-    let finalLine = false;
-    if (skippingLong && dayClosed) {
-      segments.push({ long: skippingLong.preview.toString('utf8'), bytes: skippingLong.bytes });
-      skippingLong = null;
-      finalLine = true;
-    } else if (carry.length > 0 && dayClosed) {
-      // The day is over: an unterminated last line will never be completed, so it is taken as it is.
-      addLines(carry);
-      batchLines++;
-      carry = Buffer.alloc(0);
-      finalLine = true;
-    } else if (carry.length === 0 && !skippingLong) {
-      finalLine = true;
-    }
-    if (skippingLong) {
-      // An over-long line still being written: undo its bytes so the cursor stays before it.
-      batchBytes -= skippingLong.bytes;
-      result.bytes -= skippingLong.bytes;
-      tail = skippingLong.undo.tail;
-      head = skippingLong.undo.head;
-    }
-    if (segments.length > 0) await flush(true, finalLine);
-    else {
-      await persist((cur) => {
-        Object.assign(cur, {
-          lastFetchAt: fetchedAt,
-          lastStatus: String(res.status),
-          lastError: null,
-          etag: res.etag,
-          lastModified: res.lastModified,
-          fileSize: res.total,
+      if (skippingLong) {
+        // An over-long line still being written: undo its bytes so the cursor stays before it.
+        batchBytes -= skippingLong.bytes;
+        result.bytes -= skippingLong.bytes;
+        tail = skippingLong.undo.tail;
+        head = skippingLong.undo.head;
+      }
+      if (segments.length > 0) await flush(true, finalLine);
+      else {
+        await settle();
+        await persist((cur) => {
+          Object.assign(cur, {
+            lastFetchAt: fetchedAt,
+            lastStatus: String(res.status),
+            lastError: null,
+            etag: res.etag,
+            lastModified: res.lastModified,
+            fileSize: res.total,
+          });
+          if (dayClosed && finalLine) cur.state = 'done';
         });
-        if (dayClosed && finalLine) cur.state = 'done';
-      });
+      }
+      await settle();
+    } finally {
+      // Never leave a transaction running behind a failure of the read.
+      await inFlight;
     }
   }
 }

@@ -54,14 +54,21 @@ export function parseBatch(segments: Segment[], o: BatchOptions): ParsedBatch {
     if (out.used !== 'gb18030') out.used = decoded.used;
     for (const raw of decoded.lines) {
       const lineNo = ++out.lastLine;
-      const text = raw.trim();
+      // trim() copies; most lines have nothing to trim, so look at both ends first.
+      const text =
+        raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32
+          ? raw
+          : raw.trim();
       if (text === '') {
         out.skipped++;
         continue;
       }
       const fields = text.split('|');
-      for (let i = 0; i < fields.length; i++) fields[i] = fields[i].trim();
-      if (fields[0].toLowerCase() === header) {
+      // Most lines have no blanks at all; only those pay for trimming every field.
+      if (text.includes(' ') || text.includes('\t')) {
+        for (let i = 0; i < fields.length; i++) fields[i] = fields[i].trim();
+      }
+      if (fields[0].length === header.length && fields[0].toLowerCase() === header) {
         out.skipped++;
         continue;
       }

@@ -71,20 +71,30 @@ export function createTimeParser(tz: string): (raw: string, field: string) => nu
     if (t === undefined) {
       t = parseTime(raw, tz, field);
       if (cache.size > 20_000) cache.clear();
-      cache.set(raw, t);
+      // `raw` is a slice of a whole decoded chunk; keying the map by it would keep every chunk alive.
+      cache.set(flatCopy(raw), t);
     }
     return t;
   };
+}
+
+/** A copy of `s` that does not share memory with the string it was sliced from. */
+export function flatCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 export function clip(s: string, n = 40): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
+const PLAIN_RE = /^\d+(?:\.\d+)?$/;
 const NUM_RE = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([A-Za-z%]*)$/;
 
 /** A percentage 0–100, with or without `%`. */
 export function parsePercent(raw: string, field: string): number {
+  // Fast path: a plain decimal, as nearly every producer writes.
+  const quick = PLAIN_RE.test(raw) ? Number(raw) : NaN;
+  if (quick <= 100) return quick;
   const m = NUM_RE.exec(raw.trim());
   if (!m || (m[2] !== '' && m[2] !== '%')) {
     throw new LineError(`${field} "${clip(raw)}" is not a percentage`);
@@ -103,6 +113,7 @@ const POW: Record<string, number> = { B: 0, K: 1, M: 2, G: 3, T: 4, P: 5 };
  * `bareUnit` (configured per field, default M as `free -m` / `df -m` print).
  */
 export function parseBytes(raw: string, bareUnit: ByteUnit, field: string): number {
+  if (PLAIN_RE.test(raw)) return Math.round(Number(raw) * 1024 ** POW[bareUnit]);
   const m = NUM_RE.exec(raw.trim());
   if (!m) throw new LineError(`${field} "${clip(raw)}" is not an amount`);
   const suffix = m[2].toUpperCase();

@@ -1,6 +1,6 @@
 // system_info_YYYYmmdd.txt: per-server cpu / mem / disk samples plus os, uptime and node lines.
-import { insertIgnore, updateById, upsert } from '../../db/bulk';
-import { LineError, clip, parseBytes, parseCount, parsePercent } from '../values';
+import { insertIgnore, updateById, updateWhereIdIn, upsert } from '../../db/bulk';
+import { LineError, clip, flatCopy, parseBytes, parseCount, parsePercent } from '../values';
 import type { FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
 interface Base {
@@ -17,14 +17,14 @@ export type SystemInfoRecord =
   | (Base & { type: 'node'; node: string; status: 'up' | 'down' });
 
 /** Values between the 4 leading fields and record_time, per type. */
-const ARITY: Record<string, number[]> = {
+const ARITY: Record<string, number[]> = Object.assign(Object.create(null), {
   cpu: [4],
   mem: [4],
   disk: [3],
   os: [2, 1],
   uptime: [1],
   node: [2],
-};
+});
 
 const UP = new Set(['up', 'running', 'run', 'ok', 'alive', 'active', '1', 'true', '正常', '运行']);
 const DOWN = new Set([
@@ -43,7 +43,7 @@ const DOWN = new Set([
 export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecord {
   if (f.length < 6) throw new LineError(`expected at least 6 fields, found ${f.length}`);
   const [server, ip, siteCode, rawType] = f;
-  const type = rawType.toLowerCase();
+  const type = rawType in ARITY ? rawType : rawType.toLowerCase();
   const arity = ARITY[type];
   if (!arity)
     throw new LineError(
@@ -60,11 +60,13 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
   if (server.length > 128) throw new LineError('server_name is longer than 128 characters');
   if (!ip || ip.length > 64) throw new LineError('server_ip is empty or longer than 64 characters');
   const at = ctx.time(f[f.length - 1], 'record_time');
-  const base = { server, ip, at };
+  // Plain literals, not a spread of shared fields: spreading cost more than the rest of the parse.
   switch (type) {
     case 'cpu':
       return {
-        ...base,
+        server,
+        ip,
+        at,
         type,
         user: parsePercent(f[4], 'user_use'),
         sys: parsePercent(f[5], 'sys_use'),
@@ -74,7 +76,9 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
     case 'mem': {
       const u = ctx.units.memory;
       return {
-        ...base,
+        server,
+        ip,
+        at,
         type,
         used: parseBytes(f[4], u, 'mem_use'),
         free: parseBytes(f[5], u, 'mem_free'),
@@ -89,18 +93,20 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
       const used = parseBytes(f[5], ctx.units.disk, 'disk_used');
       const total = parseBytes(f[6], ctx.units.disk, 'disk_total');
       if (used > total) throw new LineError(`disk_used ${f[5]} is larger than disk_total ${f[6]}`);
-      return { ...base, type, mount, used, total };
+      return { server, ip, at, type, mount, used, total };
     }
     case 'os':
       if (!f[4]) throw new LineError('os name is empty');
       return {
-        ...base,
+        server,
+        ip,
+        at,
         type,
         osName: f[4].slice(0, 128),
         osVersion: n === 2 ? f[5].slice(0, 128) : '',
       };
     case 'uptime':
-      return { ...base, type, seconds: parseCount(f[4].replace(/s$/i, ''), 'uptime') };
+      return { server, ip, at, type, seconds: parseCount(f[4].replace(/s$/i, ''), 'uptime') };
     default: {
       const node = f[4];
       if (!node || node.length > 128)
@@ -108,7 +114,7 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
       const s = f[5].toLowerCase();
       const status = UP.has(s) ? 'up' : DOWN.has(s) ? 'down' : null;
       if (!status) throw new LineError(`node status "${clip(f[5])}" is neither up nor down`);
-      return { ...base, type: 'node', node, status };
+      return { server, ip, at, type: 'node', node, status };
     }
   }
 }
@@ -216,16 +222,24 @@ export async function storeSystemInfo(
   }
 
   // Server facts: last seen, IP, OS and uptime, written only when they move forward.
-  const seenRows: unknown[][] = [];
+  // Servers of one site report at the same moments, so grouping by value makes few statements.
+  const byLastSeen = new Map<number, number[]>();
+  const ipRows: unknown[][] = [];
   for (const [name, s] of seen) {
     const state = servers.get(name)!;
     if (state.lastSeenAt === null || s.at > state.lastSeenAt) {
-      seenRows.push([state.id, s.at, s.ip]);
+      const ids = byLastSeen.get(s.at) ?? [];
+      ids.push(state.id);
+      byLastSeen.set(s.at, ids);
       state.lastSeenAt = s.at;
-      state.ip = s.ip;
+      if (s.ip !== state.ip) {
+        state.ip = flatCopy(s.ip);
+        ipRows.push([state.id, state.ip]);
+      }
     }
   }
-  await updateById(em, 'server', ['last_seen_at', 'ip'], seenRows);
+  for (const [at, ids] of byLastSeen) await updateWhereIdIn(em, 'server', 'last_seen_at', at, ids);
+  await updateById(em, 'server', ['ip'], ipRows);
   await updateById(
     em,
     'server',
