@@ -3,6 +3,7 @@ export const defaults = {
   db: { url: 'sqlite:./data/sitewatch.sqlite' },
   timezone: 'Asia/Shanghai',
   log: { level: 'info' },
+  agent: { token: null as string | null },
   schedule: {
     /** Cron expressions, evaluated in `timezone`. */
     ingest: '*/5 * * * *',

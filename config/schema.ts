@@ -38,6 +38,8 @@ export const configSchema = z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   }),
   schedule: z.strictObject({ ingest: cron }),
+  /** Bearer token `sitewatch agent serve` requires (null: none). */
+  agent: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
   ingest: z.strictObject({
     concurrency: int(1, 64),
     timeoutMs: int(100),
@@ -59,6 +61,7 @@ export const envMap: Record<string, string> = {
   SITEWATCH_TZ: 'timezone',
   SITEWATCH_LOG_LEVEL: 'log.level',
   SITEWATCH_SCHEDULE_INGEST: 'schedule.ingest',
+  SITEWATCH_AGENT_TOKEN: 'agent.token',
   SITEWATCH_INGEST_CONCURRENCY: 'ingest.concurrency',
   SITEWATCH_INGEST_TIMEOUT_MS: 'ingest.timeoutMs',
   SITEWATCH_INGEST_RETRIES: 'ingest.retries',

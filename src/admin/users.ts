@@ -68,3 +68,12 @@ export async function addUser(ds: DataSource, input: UserInput, now = Date.now()
 export async function listUsers(ds: DataSource): Promise<User[]> {
   return ds.getRepository(User).find({ relations: { sites: true }, order: { login: 'ASC' } });
 }
+
+export async function setPassword(ds: DataSource, login: string, password: string): Promise<void> {
+  const ok = userInput.shape.password.safeParse(password);
+  if (!ok.success) throw new SitewatchError('USAGE', `password ${ok.error.issues[0].message}`);
+  const res = await ds
+    .getRepository(User)
+    .update({ login }, { passwordHash: await hashPassword(password) });
+  if (!res.affected) throw new SitewatchError('NOT_FOUND', `No user "${login}".`);
+}

@@ -12,6 +12,7 @@ const DEFAULTS: Config = {
   timezone: 'Asia/Shanghai',
   log: { level: 'info' },
   schedule: { ingest: '*/5 * * * *' },
+  agent: { token: null },
   ingest: {
     concurrency: 4,
     timeoutMs: 30_000,
@@ -105,6 +106,7 @@ describe('loadConfig environment overrides', () => {
       SITEWATCH_INGEST_MAX_LINE_BYTES: '1024',
       SITEWATCH_MEMORY_UNIT: 'K',
       SITEWATCH_DISK_UNIT: 'G',
+      SITEWATCH_AGENT_TOKEN: 'a-token-of-at-least-16-chars',
     };
     expect(Object.keys(env).sort()).toEqual(Object.keys(schema.envMap).sort());
     expect(loadConfig({ env })).toEqual({
@@ -112,6 +114,7 @@ describe('loadConfig environment overrides', () => {
       timezone: 'Europe/Berlin',
       log: { level: 'debug' },
       schedule: { ingest: '0 * * * *' },
+      agent: { token: 'a-token-of-at-least-16-chars' },
       ingest: {
         concurrency: 8,
         timeoutMs: 5000,

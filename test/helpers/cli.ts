@@ -8,10 +8,12 @@ export interface CliRun {
   stderr: string;
 }
 
+/** `untilSignal` stands for Ctrl-C: long-running commands stop when it resolves (at once by default). */
 export async function cli(
   argv: string[],
   env: Record<string, string>,
   stdin = '',
+  untilSignal: () => Promise<void> = () => Promise.resolve(),
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -20,7 +22,7 @@ export async function cli(
     stderr: { write: (s: string) => (stderr += s) },
     stdin: Readable.from([Buffer.from(stdin)]),
     env,
-    untilSignal: () => Promise.resolve(),
+    untilSignal,
   });
   return { code, stdout, stderr };
 }

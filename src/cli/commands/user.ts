@@ -1,0 +1,65 @@
+// `sitewatch user …`: create and list users.
+import type { Command } from 'commander';
+import { addUser, listUsers } from '../../admin/users';
+import { readAll, table } from '../io';
+import type { CliContext } from '../context';
+
+export function registerUser(program: Command, ctx: CliContext): void {
+  const user = program.command('user').description('users of the portal and the bot');
+  user
+    .command('add <login>')
+    .description('create a user; the password is read from standard input')
+    .requiredOption('--password-stdin', 'read the password from standard input')
+    .option('--admin', 'administrator (sees every site)')
+    .option('--email <email>', 'email address for notifications')
+    .option('--name <display_name>', 'display name')
+    .option('--sites <codes>', 'comma-separated site_ids the user manages')
+    .action(
+      (login: string, o: { admin?: boolean; email?: string; name?: string; sites?: string }) =>
+        ctx.withDb(async (ds) => {
+          const password = (await readAll(ctx.io.stdin)).replace(/\r?\n$/, '');
+          const u = await addUser(ds, {
+            login,
+            password,
+            displayName: o.name,
+            email: o.email ?? null,
+            role: o.admin ? 'admin' : 'operator',
+            sites: o.sites
+              ? o.sites
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : [],
+          });
+          ctx.out(
+            `Added ${u.role} ${u.login}${u.sites.length ? ` managing ${u.sites.map((s) => s.code).join(', ')}` : ''}\n`,
+          );
+        }),
+    );
+  user
+    .command('list')
+    .description('list users and their sites')
+    .action(() =>
+      ctx.withDb(async (ds) => {
+        const users = await listUsers(ds);
+        if (users.length === 0) return void ctx.out('No users.\n');
+        ctx.out(
+          table([
+            ['LOGIN', 'NAME', 'ROLE', 'EMAIL', 'SITES'],
+            ...users.map((u) => [
+              u.login,
+              u.displayName,
+              u.role,
+              u.email ?? '-',
+              u.role === 'admin'
+                ? '(all)'
+                : u.sites
+                    .map((s) => s.code)
+                    .sort()
+                    .join(',') || '-',
+            ]),
+          ]),
+        );
+      }),
+    );
+}

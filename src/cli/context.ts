@@ -1,0 +1,41 @@
+// What every CLI command gets: the io, the config (parsed once, on first use) and a database helper.
+import type { DataSource } from 'typeorm';
+import { type Config, loadConfig } from '../../config/schema';
+import { migrate, openDataSource } from '../db/data-source';
+import type { CliIo } from './io';
+
+export const EXIT = { ok: 0, partial: 1, usage: 2 } as const;
+
+/** Thrown by a command to end with a given exit code after printing its output. */
+export class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export interface CliContext {
+  io: CliIo;
+  out(s: string): void;
+  config(): Config;
+  /** Open the database (migrated unless told not to), run `fn`, close it. */
+  withDb<T>(fn: (ds: DataSource) => Promise<T>, opts?: { migrate?: boolean }): Promise<T>;
+}
+
+export function createCliContext(io: CliIo): CliContext {
+  let config: Config | undefined;
+  const ctx: CliContext = {
+    io,
+    out: (s) => void io.stdout.write(s),
+    config: () => (config ??= loadConfig({ env: io.env })),
+    async withDb(fn, opts = {}) {
+      const ds = await openDataSource(ctx.config().db.url);
+      try {
+        if (opts.migrate !== false) await migrate(ds);
+        return await fn(ds);
+      } finally {
+        await ds.destroy();
+      }
+    },
+  };
+  return ctx;
+}
