@@ -1,4 +1,6 @@
 // The simulated site's fixed plan: servers (names, roles, IPs, sizes, boot, outages) and daily business figures.
+import type { SimOptions } from './simulator';
+import type { BusinessFigures } from '../ingest/formats/system-service';
 import { addDays, fromWallClock, startOfDay } from '../time';
 import { type Rng, gauss, intIn, pick, stream, uniform } from './prng';
 
@@ -115,15 +117,8 @@ export interface SitePlan {
   servers: ServerPlan[];
 }
 
-export interface PlanInput {
-  site: string;
-  servers: number;
-  days: number;
-  seed: number;
-  tz: string;
-  now: number;
-  intervalMinutes: number;
-}
+/** What a plan is made from: the simulator's options less the directory, the interval resolved. */
+export type PlanInput = Omit<SimOptions, 'dir' | 'intervalMinutes'> & { intervalMinutes: number };
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -221,15 +216,7 @@ export const isWeekend = (day: string): boolean => {
   return w === 0 || w === 6;
 };
 
-export interface BusinessFigures {
-  sub: number;
-  unsub: number;
-  total: number;
-  calls: number;
-  shows: number;
-  mo: number;
-  mt: number;
-}
+export type { BusinessFigures };
 
 const EPOCH_DAY = Date.UTC(2020, 0, 1);
 const dayNumber = (day: string) =>

@@ -3,8 +3,8 @@ import { addDays, isoDay } from '../../time';
 import { LineError, clip, parseCount } from '../values';
 import type { FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
-export interface ServiceRecord {
-  statDate: string;
+/** One day's business figures: opens, closes, total users, calls, pushes (shows), MO, MT. */
+export interface BusinessFigures {
   sub: number;
   unsub: number;
   total: number;
@@ -12,6 +12,10 @@ export interface ServiceRecord {
   shows: number;
   mo: number;
   mt: number;
+}
+
+export interface ServiceRecord extends BusinessFigures {
+  statDate: string;
   recordedAt: number;
 }
 
