@@ -4,6 +4,18 @@ export const defaults = {
   timezone: 'Asia/Shanghai',
   log: { level: 'info' },
   agent: { token: null as string | null },
+  charts: {
+    /** Font family charts are drawn in; the bundled Noto Sans SC (OFL) unless fontPaths add others. */
+    fontFamily: 'Noto Sans SC',
+    /** Extra font files (TTF/OTF) to register, e.g. /usr/share/fonts/…/wqy-microhei.ttc. */
+    fontPaths: [] as string[],
+    /** Render worker threads; 0 means one per core. */
+    threads: 0,
+    /** Charts that may wait for a worker before new requests are refused. */
+    maxQueue: 100,
+    timeoutMs: 10_000,
+    lang: 'zh' as 'zh' | 'en',
+  },
   schedule: {
     /** Cron expressions, evaluated in `timezone`. */
     ingest: '*/5 * * * *',

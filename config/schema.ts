@@ -40,6 +40,14 @@ export const configSchema = z.strictObject({
   schedule: z.strictObject({ ingest: cron }),
   /** Bearer token `sitewatch agent serve` requires (null: none). */
   agent: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
+  charts: z.strictObject({
+    fontFamily: z.string().min(1),
+    fontPaths: z.array(z.string()),
+    threads: int(0, 64),
+    maxQueue: int(1, 100_000),
+    timeoutMs: int(100),
+    lang: z.enum(['zh', 'en']),
+  }),
   ingest: z.strictObject({
     concurrency: int(1, 64),
     timeoutMs: int(100),
@@ -62,6 +70,11 @@ export const envMap: Record<string, string> = {
   SITEWATCH_LOG_LEVEL: 'log.level',
   SITEWATCH_SCHEDULE_INGEST: 'schedule.ingest',
   SITEWATCH_AGENT_TOKEN: 'agent.token',
+  SITEWATCH_CHART_FONT_FAMILY: 'charts.fontFamily',
+  SITEWATCH_CHART_THREADS: 'charts.threads',
+  SITEWATCH_CHART_MAX_QUEUE: 'charts.maxQueue',
+  SITEWATCH_CHART_TIMEOUT_MS: 'charts.timeoutMs',
+  SITEWATCH_LANG: 'charts.lang',
   SITEWATCH_INGEST_CONCURRENCY: 'ingest.concurrency',
   SITEWATCH_INGEST_TIMEOUT_MS: 'ingest.timeoutMs',
   SITEWATCH_INGEST_RETRIES: 'ingest.retries',

@@ -13,6 +13,14 @@ const DEFAULTS: Config = {
   log: { level: 'info' },
   schedule: { ingest: '*/5 * * * *' },
   agent: { token: null },
+  charts: {
+    fontFamily: 'Noto Sans SC',
+    fontPaths: [],
+    threads: 0,
+    maxQueue: 100,
+    timeoutMs: 10_000,
+    lang: 'zh',
+  },
   ingest: {
     concurrency: 4,
     timeoutMs: 30_000,
@@ -107,6 +115,11 @@ describe('loadConfig environment overrides', () => {
       SITEWATCH_MEMORY_UNIT: 'K',
       SITEWATCH_DISK_UNIT: 'G',
       SITEWATCH_AGENT_TOKEN: 'a-token-of-at-least-16-chars',
+      SITEWATCH_CHART_FONT_FAMILY: 'WenQuanYi Micro Hei',
+      SITEWATCH_CHART_THREADS: '2',
+      SITEWATCH_CHART_MAX_QUEUE: '10',
+      SITEWATCH_CHART_TIMEOUT_MS: '2000',
+      SITEWATCH_LANG: 'en',
     };
     expect(Object.keys(env).sort()).toEqual(Object.keys(schema.envMap).sort());
     expect(loadConfig({ env })).toEqual({
@@ -115,6 +128,14 @@ describe('loadConfig environment overrides', () => {
       log: { level: 'debug' },
       schedule: { ingest: '0 * * * *' },
       agent: { token: 'a-token-of-at-least-16-chars' },
+      charts: {
+        fontFamily: 'WenQuanYi Micro Hei',
+        fontPaths: [],
+        threads: 2,
+        maxQueue: 10,
+        timeoutMs: 2000,
+        lang: 'en',
+      },
       ingest: {
         concurrency: 8,
         timeoutMs: 5000,
