@@ -9,7 +9,7 @@ export const defaults = {
     fontFamily: 'Noto Sans SC',
     /** Extra font files (TTF/OTF) to register, e.g. /usr/share/fonts/…/wqy-microhei.ttc. */
     fontPaths: [] as string[],
-    /** Render worker threads; 0 means one per core. */
+    /** Render worker threads; 0 means one per core but one (at least one). */
     threads: 0,
     /** Charts that may wait for a worker before new requests are refused. */
     maxQueue: 100,

@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'FETCH_FAILED'
   | 'FETCH_TIMEOUT'
   | 'INGEST_FAILED'
-  | 'LINE_INVALID';
+  | 'LINE_INVALID'
+  | 'RENDER_TIMEOUT'
+  | 'RENDER_FAILED';
 
 export class SitewatchError extends Error {
   constructor(

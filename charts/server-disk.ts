@@ -1,0 +1,53 @@
+// Chart "server-disk": one line per mount of a server, the used percentage of the file system over time.
+import {
+  baseOption,
+  isNum,
+  label,
+  legend,
+  longSeries,
+  noDataOption,
+  singleGrid,
+  sortedPoints,
+  spanOf,
+  timePairs,
+  timeXAxis,
+  titleText,
+} from './common';
+import type { ChartBuilder, ChartContext, ChartOption } from './types';
+
+export interface ServerDiskData {
+  server: string;
+  mounts: { mount: string; points: { at: number; usedBytes: number; totalBytes: number }[] }[];
+}
+
+/** Used share in percent, clamped to 0–100; null without a positive total. */
+function usedPct(usedBytes: number, totalBytes: number): number | null {
+  if (!isNum(usedBytes) || !isNum(totalBytes) || totalBytes <= 0) return null;
+  return Math.min(100, Math.max(0, (usedBytes / totalBytes) * 100));
+}
+
+export const serverDiskChart: ChartBuilder<ServerDiskData> = {
+  name: 'server-disk',
+  build(data: ServerDiskData, ctx: ChartContext): ChartOption {
+    const title = titleText(data.server, label('diskTitle', ctx.lang));
+    const mounts = (data.mounts ?? []).map((m) => ({
+      name: String(m.mount),
+      points: sortedPoints(m.points),
+    }));
+    const series = mounts.map((m) => ({
+      ...longSeries(),
+      name: m.name,
+      data: timePairs(m.points, ctx.tz, (p) => usedPct(p.usedBytes, p.totalBytes)),
+    }));
+    if (series.every((s) => s.data.length === 0)) return noDataOption(title, ctx);
+    return {
+      ...baseOption(title),
+      useUTC: true,
+      legend: legend(),
+      grid: singleGrid(),
+      xAxis: timeXAxis(spanOf(series.map((s) => s.data))),
+      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+      series,
+    };
+  },
+};

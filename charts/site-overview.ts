@@ -1,0 +1,68 @@
+// Chart "site-overview": cpu / memory / disk percentages of every server of a site as grouped bars, stale servers greyed.
+import {
+  STALE_COLOR,
+  baseOption,
+  isNum,
+  label,
+  legend,
+  noDataOption,
+  round2,
+  singleGrid,
+  titleText,
+} from './common';
+import type { ChartBuilder, ChartContext, ChartOption } from './types';
+
+export interface SiteOverviewData {
+  site: string;
+  servers: {
+    name: string;
+    cpuPct: number | null;
+    memPct: number | null;
+    diskPct: number | null;
+    stale: boolean;
+  }[];
+}
+
+type Server = SiteOverviewData['servers'][number];
+
+/** A bar: null (no bar) for a missing value, grey for a stale server. */
+function bar(v: number | null, stale: boolean): number | null | Record<string, unknown> {
+  if (!isNum(v)) return null;
+  return stale ? { value: round2(v), itemStyle: { color: STALE_COLOR } } : round2(v);
+}
+
+export const siteOverviewChart: ChartBuilder<SiteOverviewData> = {
+  name: 'site-overview',
+  build(data: SiteOverviewData, ctx: ChartContext): ChartOption {
+    const title = titleText(data.site, label('overviewTitle', ctx.lang));
+    const servers = (data.servers ?? []).filter((s) => s && s.name !== undefined);
+    if (servers.length === 0) return noDataOption(title, ctx);
+    const suffix = label('staleSuffix', ctx.lang);
+    const column = (name: string, pick: (s: Server) => number | null) => ({
+      type: 'bar',
+      name,
+      data: servers.map((s) => bar(pick(s), s.stale === true)),
+    });
+    return {
+      ...baseOption(title),
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: legend(),
+      grid: singleGrid(),
+      xAxis: {
+        type: 'category',
+        data: servers.map((s) =>
+          s.stale === true
+            ? { value: `${s.name}${suffix}`, textStyle: { color: STALE_COLOR } }
+            : String(s.name),
+        ),
+        axisLabel: { interval: 0, rotate: servers.length > 8 ? 30 : 0 },
+      },
+      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+      series: [
+        column(label('overviewCpu', ctx.lang), (s) => s.cpuPct),
+        column(label('overviewMem', ctx.lang), (s) => s.memPct),
+        column(label('overviewDisk', ctx.lang), (s) => s.diskPct),
+      ],
+    };
+  },
+};
