@@ -233,3 +233,44 @@ export function sortedDays<T extends { date: string }>(days: readonly T[] | unde
     .filter((d) => d && typeof d.date === 'string')
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
+
+/** A line (or stacked-area) series on a time axis, with an optional stack name. */
+export interface TimeLayer {
+  name: string;
+  data: [number, number][];
+  stack?: string;
+}
+
+/**
+ * The option shared by the time charts (cpu, memory, disk): the site's wall clock on a time axis,
+ * one line or stacked area per layer, and "no data" when every layer is empty.
+ */
+export function timeSeriesOption(
+  title: string,
+  ctx: ChartContext,
+  layers: TimeLayer[],
+  yAxis: Record<string, unknown>,
+): ChartOption {
+  if (layers.every((l) => l.data.length === 0)) return noDataOption(title, ctx);
+  return {
+    ...baseOption(title),
+    useUTC: true,
+    legend: legend(),
+    grid: singleGrid(),
+    xAxis: timeXAxis(spanOf(layers.map((l) => l.data))),
+    yAxis: { type: 'value', ...yAxis },
+    series: layers.map((l) => ({
+      ...longSeries(),
+      name: l.name,
+      ...(l.stack ? { stack: l.stack, areaStyle: {} } : {}),
+      data: l.data,
+    })),
+  };
+}
+
+/** A 0–100 % value axis. */
+export const percentAxis = (): Record<string, unknown> => ({
+  min: 0,
+  max: 100,
+  axisLabel: { formatter: '{value}%' },
+});

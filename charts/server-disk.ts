@@ -1,16 +1,11 @@
 // Chart "server-disk": one line per mount of a server, the used percentage of the file system over time.
 import {
-  baseOption,
   isNum,
   label,
-  legend,
-  longSeries,
-  noDataOption,
-  singleGrid,
+  percentAxis,
   sortedPoints,
-  spanOf,
   timePairs,
-  timeXAxis,
+  timeSeriesOption,
   titleText,
 } from './common';
 import type { ChartBuilder, ChartContext, ChartOption } from './types';
@@ -34,20 +29,10 @@ export const serverDiskChart: ChartBuilder<ServerDiskData> = {
       name: String(m.mount),
       points: sortedPoints(m.points),
     }));
-    const series = mounts.map((m) => ({
-      ...longSeries(),
+    const layers = mounts.map((m) => ({
       name: m.name,
       data: timePairs(m.points, ctx.tz, (p) => usedPct(p.usedBytes, p.totalBytes)),
     }));
-    if (series.every((s) => s.data.length === 0)) return noDataOption(title, ctx);
-    return {
-      ...baseOption(title),
-      useUTC: true,
-      legend: legend(),
-      grid: singleGrid(),
-      xAxis: timeXAxis(spanOf(series.map((s) => s.data))),
-      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-      series,
-    };
+    return timeSeriesOption(title, ctx, layers, percentAxis());
   },
 };

@@ -1,17 +1,11 @@
 // Chart "server-mem": one server's used and buffer/cache memory (stacked areas) under its total, in one binary unit.
 import {
-  baseOption,
   byteUnit,
   label,
-  legend,
-  longSeries,
   maxOf,
-  noDataOption,
-  singleGrid,
   sortedPoints,
-  spanOf,
   timePairs,
-  timeXAxis,
+  timeSeriesOption,
   titleText,
 } from './common';
 import type { ChartBuilder, ChartContext, ChartOption } from './types';
@@ -32,31 +26,15 @@ export const serverMemChart: ChartBuilder<ServerMemData> = {
     const used = pairs((p) => p.usedBytes);
     const buffer = pairs((p) => p.bufferBytes);
     const total = pairs((p) => p.totalBytes);
-    if (used.length + buffer.length + total.length === 0) return noDataOption(title, ctx);
-    return {
-      ...baseOption(title),
-      useUTC: true,
-      legend: legend(),
-      grid: singleGrid(),
-      xAxis: timeXAxis(spanOf([used, buffer, total])),
-      yAxis: { type: 'value', min: 0, name: unit.name },
-      series: [
-        {
-          ...longSeries(),
-          name: label('memUsed', ctx.lang),
-          stack: 'mem',
-          areaStyle: {},
-          data: used,
-        },
-        {
-          ...longSeries(),
-          name: label('memBuffer', ctx.lang),
-          stack: 'mem',
-          areaStyle: {},
-          data: buffer,
-        },
-        { ...longSeries(), name: label('memTotal', ctx.lang), data: total },
+    return timeSeriesOption(
+      title,
+      ctx,
+      [
+        { name: label('memUsed', ctx.lang), stack: 'mem', data: used },
+        { name: label('memBuffer', ctx.lang), stack: 'mem', data: buffer },
+        { name: label('memTotal', ctx.lang), data: total },
       ],
-    };
+      { min: 0, name: unit.name },
+    );
   },
 };

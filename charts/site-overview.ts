@@ -43,11 +43,17 @@ export const siteOverviewChart: ChartBuilder<SiteOverviewData> = {
       name,
       data: servers.map((s) => bar(pick(s), s.stale === true)),
     });
+    // Rotate the names once they no longer fit side by side (about 7 px a character at 12 px).
+    const chars = servers.reduce(
+      (n, s) => n + String(s.name).length + (s.stale ? suffix.length : 0),
+      0,
+    );
+    const rotate = servers.length > 8 || chars * 7 > 680 ? 30 : 0;
     return {
       ...baseOption(title),
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: legend(),
-      grid: singleGrid(),
+      grid: rotate ? { ...singleGrid(), left: 96, bottom: 110 } : singleGrid(),
       xAxis: {
         type: 'category',
         data: servers.map((s) =>
@@ -55,7 +61,7 @@ export const siteOverviewChart: ChartBuilder<SiteOverviewData> = {
             ? { value: `${s.name}${suffix}`, textStyle: { color: STALE_COLOR } }
             : String(s.name),
         ),
-        axisLabel: { interval: 0, rotate: servers.length > 8 ? 30 : 0 },
+        axisLabel: { interval: 0, rotate },
       },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
       series: [

@@ -5,7 +5,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { createChartRegistry } from '../charts/registry';
 import type { ChartContext, ChartOption } from '../charts/types';
 import { bundledFontPaths, registerChartFonts } from '../src/render/fonts';
@@ -111,11 +111,9 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
-async function chromiumTimes(
-  options: [string, ChartOption][],
-  runs: number,
-): Promise<Map<string, number[]>> {
-  const browser = await chromium.launch({
+/** Debian's chromium, headless, with nothing that would reach for the network. */
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless',
@@ -127,11 +125,23 @@ async function chromiumTimes(
       '--no-first-run',
     ],
   });
+}
+
+/** A browser context the size of a chat chart, at the same pixel ratio as our PNGs. */
+function chartContext(browser: Browser) {
+  return browser.newContext({
+    viewport: { width: SIZES.chat.width, height: SIZES.chat.height },
+    deviceScaleFactor: SIZES.chat.pixelRatio,
+  });
+}
+
+async function chromiumTimes(
+  options: [string, ChartOption][],
+  runs: number,
+): Promise<Map<string, number[]>> {
+  const browser = await launchChromium();
   try {
-    const context = await browser.newContext({
-      viewport: { width: SIZES.chat.width, height: SIZES.chat.height },
-      deviceScaleFactor: SIZES.chat.pixelRatio,
-    });
+    const context = await chartContext(browser);
     const page = await context.newPage();
     // The same font the hub uses, so both draw the same glyphs.
     const font = readFileSync(bundledFontPaths().regular).toString('base64');
@@ -220,23 +230,9 @@ async function chromiumPerPage(
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
-    const context = await browser.newContext({
-      viewport: { width: SIZES.chat.width, height: SIZES.chat.height },
-      deviceScaleFactor: SIZES.chat.pixelRatio,
-    });
+    const context = await chartContext(browser);
     const times = new Map<string, number[]>();
     for (let k = 0; k < options.length; k++) {
       const list: number[] = [];
@@ -298,12 +294,28 @@ async function main(): Promise<void> {
     Array.from({ length: burst }, (_, i) => renderer.render(options[i % options.length][1])),
   );
   const poolRate = burst / ((performance.now() - t0) / 1000);
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  await Promise.all(
-    Array.from({ length: 50 }, (_, i) => renderer.render(options[0][1], SIZES.chat).then(() => i)),
+  // Baseline: the same measurement with nothing rendering, so machine noise is visible.
+  const idle = monitorEventLoopDelay({ resolution: 1 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 2500));
+  idle.disable();
+  // Three rounds of 50 concurrent day charts; the event-loop delay of each round, median quoted.
+  const rounds: { p99: number; max: number }[] = [];
+  for (let round = 0; round < 3; round++) {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    await Promise.all(Array.from({ length: 50 }, () => renderer.render(options[0][1], SIZES.chat)));
+    h.disable();
+    rounds.push({ p99: h.percentile(99) / 1e6, max: h.max / 1e6 });
+  }
+  const loopMax = pct(
+    rounds.map((r) => r.max),
+    50,
   );
-  h.disable();
+  const loopP99 = pct(
+    rounds.map((r) => r.p99),
+    50,
+  );
   await renderer.close();
 
   const warm = await chromiumTimes(options, Math.min(RUNS, 20));
@@ -331,7 +343,10 @@ async function main(): Promise<void> {
   );
   console.log(`pool: ${burst} mixed charts at ${fmt(poolRate)} charts/s`);
   console.log(
-    `event loop while 50 day charts render in the pool: p50 ${fmt(h.percentile(50) / 1e6)} ms, max ${fmt(h.max / 1e6)} ms`,
+    `event loop idle for 2.5 s (baseline, same run): max ${fmt(idle.max / 1e6)} ms, p99 ${fmt(idle.percentile(99) / 1e6)} ms`,
+  );
+  console.log(
+    `event loop while 50 day charts render in the pool (3 rounds): max ${rounds.map((r) => fmt(r.max)).join(' / ')} ms, p99 ${rounds.map((r) => fmt(r.p99)).join(' / ')} ms`,
   );
   const day = pct(ours.get('server-cpu')!, 50);
   console.log('\nGoals');
@@ -343,7 +358,7 @@ async function main(): Promise<void> {
   const warmRatio = pct(warm.get('server-cpu')!, 50) / day;
   console.log(`  (against one reused warm page, Chromium's best case: ${fmt(warmRatio)}x)`);
   console.log(
-    `  [${h.max / 1e6 < 20 ? 'met   ' : 'MISSED'}] event-loop delay < 20 ms with 50 concurrent charts (got max ${fmt(h.max / 1e6)} ms)`,
+    `  [${loopMax < 20 ? 'met   ' : 'MISSED'}] event-loop delay < 20 ms with 50 concurrent charts (median of 3 rounds: max ${fmt(loopMax)} ms, p99 ${fmt(loopP99)} ms)`,
   );
 }
 

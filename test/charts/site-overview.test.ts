@@ -121,6 +121,22 @@ describe('site-overview', () => {
     expect(renderSvg(o)).toContain('<svg');
   });
 
+  it('rotates long names that would not fit side by side, and makes room for them', () => {
+    const servers = Array.from({ length: 8 }, (_, i) => ({
+      name: `BJ-CMCC-app0${i + 1}`,
+      cpuPct: 10,
+      memPct: 20,
+      diskPct: 30,
+      stale: false,
+    }));
+    const long = siteOverviewChart.build({ site: 'BJ-CMCC', servers }, zh);
+    expect((long.xAxis as { axisLabel: { rotate: number } }).axisLabel.rotate).toBe(30);
+    expect(long.grid).toEqual({ left: 96, right: 32, top: 80, bottom: 110 });
+    const short = siteOverviewChart.build({ site: 'S', servers: servers.slice(0, 3) }, zh);
+    expect((short.xAxis as { axisLabel: { rotate: number } }).axisLabel.rotate).toBe(0);
+    expect(short.grid).toEqual({ left: 56, right: 32, top: 80, bottom: 40 });
+  });
+
   it('keeps server names with template characters as category data only', () => {
     const o = siteOverviewChart.build(
       {
