@@ -1,18 +1,24 @@
 // The entity list handed to the DataSource.
 import { Alarm } from './Alarm';
+import { BindCode } from './BindCode';
 import { BusinessDaily } from './BusinessDaily';
 import { CpuSample } from './CpuSample';
 import { DiskSample } from './DiskSample';
 import { IngestCursor } from './IngestCursor';
 import { IngestError } from './IngestError';
 import { MemSample } from './MemSample';
+import { RoomSubscription } from './RoomSubscription';
 import { Server } from './Server';
 import { ServerNode } from './ServerNode';
 import { Site } from './Site';
 import { User, type Role } from './User';
+import { WechatBinding } from './WechatBinding';
 
 export {
   Alarm,
+  BindCode,
+  RoomSubscription,
+  WechatBinding,
   BusinessDaily,
   CpuSample,
   DiskSample,
@@ -28,6 +34,9 @@ export {
 
 export const entities = [
   Alarm,
+  BindCode,
+  RoomSubscription,
+  WechatBinding,
   BusinessDaily,
   CpuSample,
   DiskSample,
