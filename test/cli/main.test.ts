@@ -113,6 +113,18 @@ describe.each(engines)('sitewatch CLI [$name]', ({ url }) => {
     expect(list.stdout + list.stderr).not.toContain('correct horse');
   });
 
+  it('prints a one-time bind code for a user, and refuses an unknown login', async () => {
+    const r = await cli(['user', 'bind-code', 'li.lei'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Bind code for li\.lei: ([A-Z2-9]{8})\nSend "绑定 \1" to the bot on WeChat before \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(single use\)\.\n$/,
+    );
+    expect(await cli(['user', 'bind-code', 'ghost'], env)).toMatchObject({
+      code: 1,
+      stderr: 'sitewatch: No user "ghost".\n',
+    });
+  });
+
   it('ingests with per-file counts and lists the quarantined line', async () => {
     const r = await cli(['ingest', '--site', 'S1', '--date', today], env);
     expect(r.code).toBe(0);

@@ -1,6 +1,8 @@
 // `sitewatch user …`: create and list users.
 import type { Command } from 'commander';
+import { createBindCode } from '../../admin/bind-codes';
 import { addUser, listUsers } from '../../admin/users';
+import { formatInstant } from '../../time';
 import { readAll, table } from '../io';
 import type { CliContext } from '../context';
 
@@ -59,6 +61,18 @@ export function registerUser(program: Command, ctx: CliContext): void {
                     .join(',') || '-',
             ]),
           ]),
+        );
+      }),
+    );
+  user
+    .command('bind-code <login>')
+    .description('print a one-time code (10 minutes) that binds a WeChat contact to this user')
+    .action((login: string) =>
+      ctx.withDb(async (ds) => {
+        const { code, expiresAt } = await createBindCode(ds, login);
+        ctx.out(
+          `Bind code for ${login}: ${code}\n` +
+            `Send "绑定 ${code}" to the bot on WeChat before ${formatInstant(expiresAt, ctx.config().timezone)} (single use).\n`,
         );
       }),
     );
