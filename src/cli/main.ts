@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, processEnv } from '../../config/schema';
 import { SitewatchError, describeError } from '../errors';
 import { registerAgent } from './commands/agent';
+import { registerAsk } from './commands/ask';
 import { registerDb } from './commands/db';
 import { registerDemo } from './commands/demo';
 import { registerErrors } from './commands/errors';
@@ -27,6 +28,7 @@ const COMMANDS = [
   registerAgent,
   registerSimulate,
   registerDemo,
+  registerAsk,
 ];
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

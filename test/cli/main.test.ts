@@ -1,5 +1,5 @@
 // The `sitewatch` CLI contract: commands, output and exit codes, against SQLite and MariaDB.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -141,6 +141,29 @@ describe.each(engines)('sitewatch CLI [$name]', ({ url }) => {
     expect(errs.stdout.split('\n')[1]).toBe(
       `S1    system_info_${today}.txt  2     user_use "ten" is not a percentage  "app1|10.0.0.1|S1|cpu|ten|5|1|84|${today.slice(0, 4)}-${today.slice(4, 6)}-${today.slice(6)} 00:05:00"`,
     );
+  });
+
+  it("answers on the console through the bot's command layer, as a given user", async () => {
+    const sites = await cli(['ask', '--as', 'li.lei', '局点'], env);
+    expect(sites.code).toBe(0);
+    expect(sites.stdout.split('\n')[0]).toBe('局点（1）：');
+    expect(sites.stdout).toContain('S1 一号局点：服务器 ');
+    const out = mkdtempSync(join(tmpdir(), 'sw-ask-'));
+    const status = await cli(['ask', '--as', 'boss', '--out', out, '状态', 's1'], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^一号局点（S1）状态（/);
+    const image = /\[image\] [^:]+: (.+\.png)\n/.exec(status.stdout);
+    expect(image).not.toBeNull();
+    expect(readFileSync(image![1]).subarray(1, 4).toString()).toBe('PNG');
+    rmSync(out, { recursive: true, force: true });
+    expect(await cli(['ask', '--as', 'ghost', '局点'], env)).toMatchObject({
+      code: 1,
+      stderr: 'sitewatch: No user "ghost".\n',
+    });
+    const chat = await cli(['chat', '--as', 'li.lei'], env, '帮助\nfoo\n');
+    expect(chat.code).toBe(0);
+    expect(chat.stdout).toContain('Sitewatch 命令：\n帮助（help/?） — 列出所有命令。\n');
+    expect(chat.stdout.endsWith('没有这个命令。发送“帮助”查看可用命令。\n')).toBe(true);
   });
 
   it('exits 1 when a site fails and 2 on bad usage', async () => {

@@ -1,0 +1,64 @@
+// The registry of bot commands; names and aliases (case-insensitive) must all be unique, checked at start-up.
+import { createRegistry, type Registry } from '../src/registry';
+import { alarmsCommand } from './alarms';
+import { cpuCommand } from './cpu';
+import { diskCommand } from './disk';
+import { createHelpCommand } from './help';
+import { memCommand } from './mem';
+import { reportCommand } from './report';
+import { serverCommand } from './server';
+import { sitesCommand } from './sites';
+import { statusCommand } from './status';
+import { subscribeCommand } from './subscribe';
+import { unsubscribeCommand } from './unsubscribe';
+import { yesterdayCommand } from './yesterday';
+import type { Command } from './types';
+
+/** Every command but help, in the order help lists them. */
+export const baseCommands: readonly Command[] = [
+  sitesCommand,
+  statusCommand,
+  yesterdayCommand,
+  reportCommand,
+  alarmsCommand,
+  serverCommand,
+  cpuCommand,
+  memCommand,
+  diskCommand,
+  subscribeCommand,
+  unsubscribeCommand,
+];
+
+/** Throws when two commands share a name or alias (compared case-insensitively). */
+export function assertUniqueWords(commands: readonly Command[]): Map<string, Command> {
+  const byWord = new Map<string, Command>();
+  for (const c of commands) {
+    for (const w of [c.name, ...c.aliases]) {
+      const key = w.normalize('NFKC').toLowerCase();
+      const other = byWord.get(key);
+      if (other && other !== c) {
+        throw new Error(`Duplicate command word "${w}" (${other.name} and ${c.name}).`);
+      }
+      if (other === c) throw new Error(`Command "${c.name}" lists "${w}" twice.`);
+      byWord.set(key, c);
+    }
+  }
+  return byWord;
+}
+
+/**
+ * The command registry: help first (listing every command of the registry), then `commands`
+ * (default: the base commands; callers add e.g. the bind command here).
+ */
+export function createCommandRegistry(
+  commands: readonly Command[] = baseCommands,
+): Registry<Command> {
+  const all: Command[] = [];
+  all.push(
+    createHelpCommand(() => all),
+    ...commands,
+  );
+  const registry = createRegistry<Command>('command', all);
+  assertUniqueWords(all);
+  return registry;
+}

@@ -1,0 +1,65 @@
+// The bot's command router: normalises a message, finds the command by name or alias, runs it, and turns any failure into a short reply.
+import type { Registry } from '../src/registry';
+import { text } from './format';
+import { assertUniqueWords } from './registry';
+import type { Caller, Command, CommandDeps, Reply, RoomContext } from './types';
+
+export interface CommandRouter {
+  handle(text: string, caller: Caller, room: RoomContext | null): Promise<Reply[]>;
+}
+
+export const UNKNOWN_HINT = '没有这个命令。发送“帮助”查看可用命令。';
+
+/** NFKC (full-width → ASCII), drop a leading '@name ' mention, collapse whitespace, trim. */
+export function normaliseText(raw: string): string {
+  let s = raw.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  s = s.replace(/^@\S+ /, '').replace(/^@\S+$/, '');
+  return s.trim();
+}
+
+export function createCommandRouter(
+  commands: Registry<Command> | readonly Command[],
+  deps: CommandDeps,
+): CommandRouter {
+  const list = 'list' in commands ? commands.list() : commands;
+  const byWord = assertUniqueWords(list);
+  // Commands written without a space ('状态BJ01'): non-ASCII words may prefix the argument.
+  const prefixWords = [...byWord.keys()]
+    .filter((w) => /[\u0080-\uffff]/.test(w))
+    .sort((a, b) => b.length - a.length);
+
+  function find(s: string): { command: Command; args: string } | null {
+    const sp = s.indexOf(' ');
+    const word = (sp < 0 ? s : s.slice(0, sp)).toLowerCase();
+    const rest = sp < 0 ? '' : s.slice(sp + 1);
+    const direct = byWord.get(word);
+    if (direct) return { command: direct, args: rest };
+    const p = prefixWords.find((w) => word.startsWith(w));
+    if (p) return { command: byWord.get(p)!, args: s.slice(p.length).trim() };
+    return null;
+  }
+
+  return {
+    async handle(raw, caller, room) {
+      const s = normaliseText(raw);
+      const who = { login: caller.login, room: room?.topic ?? null, text: s };
+      const found = s === '' ? null : find(s);
+      if (!found) {
+        deps.log.warn({ ...who, reason: 'unknown command' }, 'command refused');
+        return [text(UNKNOWN_HINT)];
+      }
+      const { command, args } = found;
+      if (command.adminOnly && caller.role !== 'admin') {
+        deps.log.warn({ ...who, reason: 'admin only' }, 'command refused');
+        return [text(`只有管理员可以使用“${command.name}”。`)];
+      }
+      try {
+        const replies = await command.run({ caller, args, room, deps });
+        return replies.length > 0 ? replies : [text('（无结果）')];
+      } catch (err) {
+        deps.log.error({ ...who, command: command.name, err }, 'command failed');
+        return [text(`抱歉，“${command.name}”出错了，请稍后再试。`)];
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Command "状态" (status): each server of a site with its latest cpu / memory / worst disk and last report, plus the overview chart.
+import { siteStatus } from '../src/queries';
+import { resolveSite } from './access';
+import { chartReply } from './chart';
+import { pct, siteLabel, siteZone, text, when } from './format';
+import { oneLine } from './sites';
+import type { Command } from './types';
+
+export const statusCommand: Command = {
+  name: '状态',
+  aliases: ['status'],
+  usage: '状态 <局点>',
+  summary: '局点各服务器的最新 CPU、内存、磁盘和上报时间。',
+  examples: ['状态 BJ01', '状态 北京'],
+  async run(ctx) {
+    const { deps } = ctx;
+    const r = await resolveSite(ctx, '状态', ctx.args);
+    if (!r.ok) return r.replies;
+    const site = r.site;
+    const tz = siteZone(site, deps.config);
+    const now = deps.now();
+    const st = await siteStatus(deps.ds, site, now);
+    const stale = st.servers.filter((s) => s.stale).length;
+    const lines = [
+      `${siteLabel(site)}状态（${when(now, tz)}）`,
+      `服务器 ${st.servers.length} 台：在报 ${st.servers.length - stale}，停报 ${stale}；活动告警 ${st.activeAlarms} 条`,
+    ];
+    for (const s of st.servers) {
+      if (s.lastSeenAt === null) {
+        lines.push(`${s.name} ${s.ip}：无数据【停报】`);
+        continue;
+      }
+      const disk = s.diskPct === null ? '—' : `${pct(s.diskPct)}（${s.diskMount}）`;
+      lines.push(
+        `${s.name} ${s.ip}：CPU ${pct(s.cpuPct)}，内存 ${pct(s.memPct)}，磁盘 ${disk}，最后 ${when(s.lastSeenAt, tz)}${s.stale ? '【停报】' : ''}`,
+      );
+    }
+    let ingest = `最近采集 ${when(site.lastSuccessAt, tz)}`;
+    if (site.lastError)
+      ingest += `；最近错误 ${when(site.lastErrorAt, tz)}：${oneLine(site.lastError)}`;
+    lines.push(ingest);
+    const chart = await chartReply(
+      deps,
+      'site-overview',
+      {
+        site: site.name,
+        servers: st.servers.map((s) => ({
+          name: s.name,
+          cpuPct: s.cpuPct,
+          memPct: s.memPct,
+          diskPct: s.diskPct,
+          stale: s.stale,
+        })),
+      },
+      tz,
+      `status-${site.code}`,
+      `${site.name} 服务器概览（CPU/内存/磁盘）`,
+    );
+    return [text(lines.join('\n')), ...chart];
+  },
+};

@@ -1,0 +1,122 @@
+// Read model: the sites a caller may see, and each site's health (servers reporting, alarms, last ingest).
+import type { DataSource } from 'typeorm';
+import { Site } from '../../entities';
+import { latest, num, placeholders } from './sql';
+
+/** A server with no sample newer than this is stale (停报). */
+export const DEFAULT_STALE_AFTER_MS = 15 * 60_000;
+
+/** Who asks, as far as visibility goes. */
+export interface Viewer {
+  userId: number;
+  role: 'admin' | 'operator';
+}
+
+/** Enabled sites the viewer may see (admin: all; operator: their user_site sites), by code. */
+export async function visibleSites(ds: DataSource, viewer: Viewer): Promise<Site[]> {
+  const qb = ds
+    .getRepository(Site)
+    .createQueryBuilder('s')
+    .where('s.enabled = :on', { on: true })
+    .orderBy('s.code', 'ASC');
+  if (viewer.role !== 'admin') {
+    qb.innerJoin('user_site', 'us', 'us.site_id = s.id AND us.user_id = :uid', {
+      uid: viewer.userId,
+    });
+  }
+  return qb.getMany();
+}
+
+export interface SiteHealth {
+  site: Site;
+  servers: number;
+  /** Servers with a sample newer than the stale limit. */
+  reporting: number;
+  stale: number;
+  activeAlarms: number;
+  /** Newest sample of any of the site's servers. */
+  lastSampleAt: number | null;
+  lastIngestAt: number | null;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
+/** Latest sample instant of each server of the given sites (index range scans, newest first, LIMIT 1). */
+export async function serverLastSeen(
+  ds: DataSource,
+  siteIds: readonly number[],
+): Promise<{ serverId: number; siteId: number; lastSeenAt: number | null }[]> {
+  if (siteIds.length === 0) return [];
+  const newest = (t: string) =>
+    `(SELECT x.sampled_at FROM ${t} x WHERE x.server_id = sv.id ORDER BY x.sampled_at DESC LIMIT 1)`;
+  const rows: Record<string, unknown>[] = await ds.query(
+    `SELECT sv.id AS id, sv.site_id AS site_id, ${newest('cpu_sample')} AS cpu_at,
+            ${newest('mem_sample')} AS mem_at, ${newest('disk_sample')} AS disk_at
+       FROM server sv WHERE sv.site_id IN (${placeholders(siteIds.length)}) ORDER BY sv.id`,
+    [...siteIds],
+  );
+  return rows.map((r) => ({
+    serverId: Number(r.id),
+    siteId: Number(r.site_id),
+    lastSeenAt: latest(num(r.cpu_at), num(r.mem_at), num(r.disk_at)),
+  }));
+}
+
+/** Number of active alarms per site id (sites without any are absent). */
+export async function activeAlarmCounts(
+  ds: DataSource,
+  siteIds: readonly number[],
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (siteIds.length === 0) return out;
+  const rows: Record<string, unknown>[] = await ds.query(
+    `SELECT site_id, COUNT(*) AS n FROM alarm
+      WHERE state = 'active' AND site_id IN (${placeholders(siteIds.length)}) GROUP BY site_id`,
+    [...siteIds],
+  );
+  for (const r of rows) out.set(Number(r.site_id), Number(r.n));
+  return out;
+}
+
+/** Health of each given site, in the order given. */
+export async function siteHealth(
+  ds: DataSource,
+  sites: readonly Site[],
+  now: number,
+  staleAfterMs = DEFAULT_STALE_AFTER_MS,
+): Promise<SiteHealth[]> {
+  const ids = sites.map((s) => s.id);
+  const [servers, alarms] = await Promise.all([
+    serverLastSeen(ds, ids),
+    activeAlarmCounts(ds, ids),
+  ]);
+  return sites.map((site) => {
+    const mine = servers.filter((s) => s.siteId === site.id);
+    const reporting = mine.filter(
+      (s) => s.lastSeenAt !== null && now - s.lastSeenAt <= staleAfterMs,
+    ).length;
+    return {
+      site,
+      servers: mine.length,
+      reporting,
+      stale: mine.length - reporting,
+      activeAlarms: alarms.get(site.id) ?? 0,
+      lastSampleAt: latest(...mine.map((s) => s.lastSeenAt)),
+      lastIngestAt: site.lastIngestAt,
+      lastSuccessAt: site.lastSuccessAt,
+      lastError: site.lastError,
+      lastErrorAt: site.lastErrorAt,
+    };
+  });
+}
+
+/** The viewer's sites with their health. */
+export async function visibleSitesWithHealth(
+  ds: DataSource,
+  viewer: Viewer,
+  now: number,
+  staleAfterMs = DEFAULT_STALE_AFTER_MS,
+): Promise<SiteHealth[]> {
+  return siteHealth(ds, await visibleSites(ds, viewer), now, staleAfterMs);
+}
