@@ -4,6 +4,18 @@ export const defaults = {
   timezone: 'Asia/Shanghai',
   log: { level: 'info' },
   agent: { token: null as string | null },
+  bot: {
+    /** `sitewatch start` runs the WeChat bot unless this is false. */
+    enabled: true,
+    /** Any installed Wechaty puppet package. */
+    puppet: 'wechaty-puppet-wechat4u',
+    /** Wechaty name: the login session is kept in <name>.memory-card.json, so a restart needs no new scan. */
+    name: './data/sitewatch-bot',
+    /** In group rooms, text starting with this is answered without an @mention. */
+    prefix: '/',
+    /** Least time between two messages to one chat, and between any two messages. */
+    sendIntervalMs: 1000,
+  },
   charts: {
     /** Font family charts are drawn in; the bundled Noto Sans SC (OFL) unless fontPaths add others. */
     fontFamily: 'Noto Sans SC',

@@ -40,6 +40,13 @@ export const configSchema = z.strictObject({
   schedule: z.strictObject({ ingest: cron }),
   /** Bearer token `sitewatch agent serve` requires (null: none). */
   agent: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
+  bot: z.strictObject({
+    enabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+    puppet: z.string().min(1),
+    name: z.string().min(1),
+    prefix: z.string(),
+    sendIntervalMs: int(0, 60_000),
+  }),
   charts: z.strictObject({
     fontFamily: z.string().min(1),
     fontPaths: z.array(z.string()),
@@ -70,6 +77,10 @@ export const envMap: Record<string, string> = {
   SITEWATCH_LOG_LEVEL: 'log.level',
   SITEWATCH_SCHEDULE_INGEST: 'schedule.ingest',
   SITEWATCH_AGENT_TOKEN: 'agent.token',
+  SITEWATCH_BOT_ENABLED: 'bot.enabled',
+  SITEWATCH_BOT_PUPPET: 'bot.puppet',
+  SITEWATCH_BOT_NAME: 'bot.name',
+  SITEWATCH_BOT_PREFIX: 'bot.prefix',
   SITEWATCH_CHART_FONT_FAMILY: 'charts.fontFamily',
   SITEWATCH_CHART_THREADS: 'charts.threads',
   SITEWATCH_CHART_MAX_QUEUE: 'charts.maxQueue',

@@ -47,7 +47,8 @@ export interface Demo {
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const now = o.now ?? Date.now;
   const tz = o.config.timezone;
-  const app = await createApp(o.config, o.log);
+  // No WeChat network here: the demo shows the bot's answers on the console (`sitewatch chat`).
+  const app = await createApp(o.config, o.log, { bot: false });
   const servers: FileServer[] = [];
   const lives: { stop(): Promise<void> }[] = [];
   const stop = async () => {
@@ -94,7 +95,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     o.out(
       `  first ingest: ${results.length} sites, ${t.lines} lines, ${t.inserted} rows stored, ${t.quarantined} quarantined\n`,
     );
-    app.start();
+    await app.start();
     o.out(
       `  hub running: ingest on "${o.config.schedule.ingest}" (${tz}); database ${o.config.db.url}\n`,
     );

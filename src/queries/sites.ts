@@ -42,24 +42,24 @@ export interface SiteHealth {
   lastErrorAt: number | null;
 }
 
-/** Latest sample instant of each server of the given sites (index range scans, newest first, LIMIT 1). */
+/**
+ * When each server of the given sites was last seen: `server.last_seen_at`, which ingest moves
+ * forward with every line a server reports (one indexed read per site instead of three
+ * newest-sample probes per server).
+ */
 export async function serverLastSeen(
   ds: DataSource,
   siteIds: readonly number[],
 ): Promise<{ serverId: number; siteId: number; lastSeenAt: number | null }[]> {
   if (siteIds.length === 0) return [];
-  const newest = (t: string) =>
-    `(SELECT x.sampled_at FROM ${t} x WHERE x.server_id = sv.id ORDER BY x.sampled_at DESC LIMIT 1)`;
   const rows: Record<string, unknown>[] = await ds.query(
-    `SELECT sv.id AS id, sv.site_id AS site_id, ${newest('cpu_sample')} AS cpu_at,
-            ${newest('mem_sample')} AS mem_at, ${newest('disk_sample')} AS disk_at
-       FROM server sv WHERE sv.site_id IN (${placeholders(siteIds.length)}) ORDER BY sv.id`,
+    `SELECT id, site_id, last_seen_at FROM server WHERE site_id IN (${placeholders(siteIds.length)}) ORDER BY id`,
     [...siteIds],
   );
   return rows.map((r) => ({
     serverId: Number(r.id),
     siteId: Number(r.site_id),
-    lastSeenAt: latest(num(r.cpu_at), num(r.mem_at), num(r.disk_at)),
+    lastSeenAt: num(r.last_seen_at),
   }));
 }
 
@@ -91,8 +91,10 @@ export async function siteHealth(
     serverLastSeen(ds, ids),
     activeAlarmCounts(ds, ids),
   ]);
+  const bySite = new Map<number, typeof servers>();
+  for (const s of servers) bySite.set(s.siteId, [...(bySite.get(s.siteId) ?? []), s]);
   return sites.map((site) => {
-    const mine = servers.filter((s) => s.siteId === site.id);
+    const mine = bySite.get(site.id) ?? [];
     const reporting = mine.filter(
       (s) => s.lastSeenAt !== null && now - s.lastSeenAt <= staleAfterMs,
     ).length;

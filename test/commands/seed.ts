@@ -229,6 +229,20 @@ export async function seed(ds: DataSource): Promise<Seeded> {
     displayName: u.displayName,
     role: u.role,
   });
+  // What ingest does with every line: move each server's last_seen_at to its newest sample.
+  for (const sv of await ds.getRepository(Server).find()) {
+    const times = (
+      await Promise.all(
+        ['cpu_sample', 'mem_sample', 'disk_sample'].map((t) =>
+          ds.query(`SELECT MAX(sampled_at) AS t FROM ${t} WHERE server_id = ?`, [sv.id]),
+        ),
+      )
+    )
+      .map((r) => (r[0].t === null ? null : Number(r[0].t)))
+      .filter((t): t is number => t !== null);
+    if (times.length)
+      await ds.getRepository(Server).update({ id: sv.id }, { lastSeenAt: Math.max(...times) });
+  }
   return {
     sites: { bj01, bj02, sh01 },
     servers: { app01, app02, db01, web01, shApp01 },

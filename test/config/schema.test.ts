@@ -13,6 +13,13 @@ const DEFAULTS: Config = {
   log: { level: 'info' },
   schedule: { ingest: '*/5 * * * *' },
   agent: { token: null },
+  bot: {
+    enabled: true,
+    puppet: 'wechaty-puppet-wechat4u',
+    name: './data/sitewatch-bot',
+    prefix: '/',
+    sendIntervalMs: 1000,
+  },
   charts: {
     fontFamily: 'Noto Sans SC',
     fontPaths: [],
@@ -120,6 +127,10 @@ describe('loadConfig environment overrides', () => {
       SITEWATCH_CHART_MAX_QUEUE: '10',
       SITEWATCH_CHART_TIMEOUT_MS: '2000',
       SITEWATCH_LANG: 'en',
+      SITEWATCH_BOT_ENABLED: 'false',
+      SITEWATCH_BOT_PUPPET: 'wechaty-puppet-mock',
+      SITEWATCH_BOT_NAME: '/var/lib/sitewatch/bot',
+      SITEWATCH_BOT_PREFIX: '#',
     };
     expect(Object.keys(env).sort()).toEqual(Object.keys(schema.envMap).sort());
     expect(loadConfig({ env })).toEqual({
@@ -128,6 +139,13 @@ describe('loadConfig environment overrides', () => {
       log: { level: 'debug' },
       schedule: { ingest: '0 * * * *' },
       agent: { token: 'a-token-of-at-least-16-chars' },
+      bot: {
+        enabled: false,
+        puppet: 'wechaty-puppet-mock',
+        name: '/var/lib/sitewatch/bot',
+        prefix: '#',
+        sendIntervalMs: 1000,
+      },
       charts: {
         fontFamily: 'WenQuanYi Micro Hei',
         fontPaths: [],

@@ -37,6 +37,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       });
       ctx.out(
         '\nTry, in another terminal:\n' +
+          `  npx sitewatch chat --as ${demo.login} --out ./data/charts   (the bot's answers: 局点, 状态 BJ, 告警, 报表 SH)\n` +
           '  npx sitewatch site list\n' +
           `  npx sitewatch ingest --site ${demo.sites[0].code}\n` +
           '  npx sitewatch errors\n' +

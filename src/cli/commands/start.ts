@@ -1,21 +1,35 @@
-// `sitewatch start`: the hub, until SIGINT/SIGTERM.
+// `sitewatch start` (the hub: schedule + WeChat bot) and `sitewatch bot` (the bot alone), until SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { createLogger } from '../../log';
-import { createApp } from '../../main';
+import { type AppOptions, createApp } from '../../main';
 import type { CliContext } from '../context';
 
 export function registerStart(program: Command, ctx: CliContext): void {
+  const run = async (what: string, opts: AppOptions) => {
+    const cfg = ctx.config();
+    const log = createLogger(cfg.log.level, ctx.io.stderr as NodeJS.WritableStream);
+    const app = await createApp(cfg, log, opts);
+    await app.start();
+    log.info(
+      {
+        ingest: opts.schedule === false ? null : cfg.schedule.ingest,
+        bot: app.bot !== null,
+        timezone: cfg.timezone,
+      },
+      `${what} started`,
+    );
+    await ctx.io.untilSignal();
+    log.info('stopping');
+    await app.stop();
+  };
   program
     .command('start')
-    .description('run the hub: migrations, then scheduled ingest until stopped')
-    .action(async () => {
-      const cfg = ctx.config();
-      const log = createLogger(cfg.log.level, ctx.io.stderr as NodeJS.WritableStream);
-      const app = await createApp(cfg, log);
-      app.start();
-      log.info({ ingest: cfg.schedule.ingest, timezone: cfg.timezone }, 'hub started');
-      await ctx.io.untilSignal();
-      log.info('stopping');
-      await app.stop();
-    });
+    .description(
+      'run the hub: migrations, scheduled ingest and the WeChat bot (unless SITEWATCH_BOT_ENABLED=false), until stopped',
+    )
+    .action(() => run('hub', {}));
+  program
+    .command('bot')
+    .description('run only the WeChat bot (prints the login QR code), until stopped')
+    .action(() => run('bot', { bot: true, schedule: false }));
 }

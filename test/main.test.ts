@@ -1,0 +1,60 @@
+// The composition root: the hub starts its parts (with the bot on the mock puppet) and stops them in order.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/main';
+import { silentLogger } from '../src/log';
+import { testConfig } from './helpers/db';
+
+describe('createApp', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sw-app-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('wires the bot with the configured puppet, answers its health, and stops cleanly', async () => {
+    const config = testConfig({
+      db: { url: `sqlite:${join(dir, 'hub.sqlite')}` },
+      bot: {
+        enabled: true,
+        puppet: 'wechaty-puppet-mock',
+        name: join(dir, 'bot'),
+        prefix: '/',
+        sendIntervalMs: 10,
+      },
+    });
+    const app = await createApp(config, silentLogger);
+    expect(app.bot).not.toBeNull();
+    expect(app.scheduler.jobs().map((j) => j.name)).toEqual(['ingest']);
+    await app.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(['starting', 'scanning', 'online', 'offline']).toContain(app.bot!.health().state);
+    expect(app.bot!.health().queueLength).toBe(0);
+    await app.stop();
+    await app.stop();
+  });
+
+  it('leaves the bot out when told to, and runs no jobs for `sitewatch bot`', async () => {
+    const config = testConfig({ db: { url: `sqlite:${join(dir, 'hub.sqlite')}` } });
+    const noBot = await createApp(config, silentLogger, { bot: false });
+    expect(noBot.bot).toBeNull();
+    await noBot.stop();
+    const botOnly = await createApp(
+      testConfig({
+        db: { url: `sqlite:${join(dir, 'hub.sqlite')}` },
+        bot: {
+          enabled: true,
+          puppet: 'wechaty-puppet-mock',
+          name: join(dir, 'b2'),
+          prefix: '',
+          sendIntervalMs: 10,
+        },
+      }),
+      silentLogger,
+      { schedule: false },
+    );
+    expect(botOnly.scheduler.jobs()).toEqual([]);
+    await botOnly.stop();
+  });
+});

@@ -1,0 +1,323 @@
+// The WeChat bot on a real Wechaty with wechaty-puppet-mock: replies, rooms, rate limit, errors, re-login, stop.
+import { join } from 'node:path';
+import { FileBox } from 'file-box';
+import { log as wechatyLog } from 'wechaty';
+import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import type { RoomContext } from '../../commands/types';
+import { WechatBinding } from '../../entities';
+import { addUser } from '../../src/admin/users';
+import { silentLogger } from '../../src/log';
+import { bindContact, dbResolvers } from '../../src/wechat/bindings';
+import { createWechatBot, DEFAULT_PUPPET, loadPuppet } from '../../src/wechat/bot';
+import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
+import { describeEachEngine, resetDb } from '../helpers/db';
+
+import {
+  AliasKeepingPuppetMock,
+  PER_CHAT_MS,
+  PNG,
+  TOL,
+  echo,
+  harnessDir,
+  removeHarnessDir,
+  startHarness,
+  waitFor,
+  type Harness,
+} from './harness';
+
+afterAll(() => removeHarnessDir());
+
+describe('wechat bot (wechaty-puppet-mock)', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.bot.stop();
+    h = undefined;
+  });
+
+  it('answers a contact with text and with an image whose bytes are the PNG', async () => {
+    h = await startHarness({});
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const got = h.inbox(alice);
+    alice.say('你好').to(h.me);
+    await waitFor(() => got.length === 1, 'text reply');
+    expect(got[0]).toMatchObject({ kind: 'text', text: 'echo 你好' });
+    alice.say('图').to(h.me);
+    await waitFor(() => got.length === 2, 'image reply');
+    expect(got[1].kind).toBe('image');
+    expect(Buffer.from(got[1].base64 ?? '', 'base64').equals(PNG)).toBe(true);
+    const health = h.bot.health();
+    expect(health).toMatchObject({ state: 'online', restarts: 0, queueLength: 0 });
+    expect(health.lastMessageAt).toEqual(expect.any(Number));
+  });
+
+  it('ignores non-text messages and its own messages', async () => {
+    const seen: string[] = [];
+    h = await startHarness({
+      handle: async (t) => {
+        seen.push(t);
+        return [{ kind: 'text', text: `echo ${t}` }];
+      },
+    });
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const got = h.inbox(alice);
+    alice.say(FileBox.fromBase64(PNG.toString('base64'), 'photo.png')).to(h.me);
+    alice.say('one').to(h.me);
+    await waitFor(() => got.length === 1, 'reply');
+    await new Promise((r) => setTimeout(r, PER_CHAT_MS + 50));
+    // the bot's own "echo one" came back as a message event and was not answered
+    expect(seen).toEqual(['one']);
+    expect(got.map((g) => g.text)).toEqual(['echo one']);
+  });
+
+  it('in a room answers only when mentioned or prefixed', async () => {
+    h = await startHarness({ prefix: '/' });
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const room = h.mocker.createRoom({ topic: '运维群', memberIdList: [h.me.id, alice.id] });
+    const got = h.inbox(room);
+    alice.say('just chatting').to(room);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual([]);
+    alice.say('@Sitewatch 状态', [h.me]).to(room);
+    await waitFor(() => got.length === 1, 'mention reply');
+    expect(got[0].text).toBe('echo 状态');
+    alice.say('/ping').to(room);
+    await waitFor(() => got.length === 2, 'prefix reply');
+    expect(got[1].text).toBe('echo ping');
+  });
+
+  it('passes the room and its topic to the handler', async () => {
+    const calls: { room: RoomContext | null; topic: string | null }[] = [];
+    h = await startHarness({
+      handle: async (_t, _c, room, meta) => {
+        calls.push({ room, topic: meta.roomTopic });
+        return [];
+      },
+      resolveRoom: async (r) => ({ ...r, siteIds: [7] }),
+    });
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const room = h.mocker.createRoom({ topic: 'ops', memberIdList: [h.me.id, alice.id] });
+    alice.say('@Sitewatch hi', [h.me]).to(room);
+    await waitFor(() => calls.length === 1, 'handler call');
+    expect(calls[0]).toEqual({ room: { id: room.id, topic: 'ops', siteIds: [7] }, topic: 'ops' });
+  });
+
+  it('spaces the replies to a burst of 3 messages by the per-chat rate limit, in order', async () => {
+    h = await startHarness({});
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const got = h.inbox(alice);
+    for (const t of ['a', 'b', 'c']) alice.say(t).to(h.me);
+    await waitFor(() => got.length === 3, 'three replies');
+    expect(got.map((g) => g.text)).toEqual(['echo a', 'echo b', 'echo c']);
+    for (const i of [1, 2]) {
+      const gap = got[i].at - got[i - 1].at;
+      expect(gap).toBeGreaterThanOrEqual(PER_CHAT_MS - 5);
+      expect(gap).toBeLessThan(PER_CHAT_MS + TOL);
+    }
+  });
+
+  it('replies politely when the handler throws, and keeps working', async () => {
+    h = await startHarness({});
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const got = h.inbox(alice);
+    alice.say('boom').to(h.me);
+    await waitFor(() => got.length === 1, 'error reply');
+    expect(got[0].text).toMatch(/抱歉/);
+    expect(got[0].text).not.toMatch(/exploded|Error/);
+    alice.say('still there?').to(h.me);
+    await waitFor(() => got.length === 2, 'next reply');
+    expect(got[1].text).toBe('echo still there?');
+  });
+
+  it('shows the QR code while scanning', async () => {
+    h = await startHarness({ login: false });
+    expect(h.bot.health().state).toBe('starting');
+    h.mocker.scan('https://login.weixin.qq.com/l/abc');
+    await waitFor(() => h?.bot.health().state === 'scanning', 'scanning');
+    expect(h.bot.health().qrUrl).toMatch(/^https?:\/\/.+abc/);
+    await waitFor(() => (h?.qr.join('') ?? '').length > 100, 'QR drawing');
+    h.mocker.login(h.me);
+    await waitFor(() => h?.bot.health().state === 'online', 'login');
+    expect(h.bot.health().qrUrl).toBeUndefined();
+  });
+
+  it('constructs the default wechat4u puppet without connecting', () => {
+    expect(DEFAULT_PUPPET).toBe('wechaty-puppet-wechat4u');
+    const puppet = loadPuppet(DEFAULT_PUPPET);
+    expect(puppet.name()).toMatch(/wechat4u/);
+    const bot = createWechatBot({
+      name: join(harnessDir(), 'never-started'),
+      handle: echo,
+      resolveCaller: async () => null,
+      resolveRoom: async () => null,
+      queue: createOutgoingQueue({ log: silentLogger }),
+      log: silentLogger,
+    });
+    expect(bot.health()).toEqual({
+      state: 'starting',
+      lastMessageAt: null,
+      queueLength: 0,
+      restarts: 0,
+    });
+    expect(() => loadPuppet('node:path')).toThrow(/not a Wechaty puppet/);
+  });
+
+  it('backs off exponentially while the session stays lost', async () => {
+    h = await startHarness({});
+    const t0 = Date.now();
+    const at: number[] = [];
+    void h.puppet.logout();
+    for (const k of [1, 2, 3]) {
+      await waitFor(() => h?.bot.health().restarts === k, `restart ${k}`);
+      at.push(Date.now() - t0);
+      await waitFor(() => h?.puppet.state.active() === true, 'puppet running');
+      // still not logged in: a puppet error means the session is gone
+      if (k < 3) h.puppet.emit('error', { data: 'connection lost' });
+    }
+    // delays 20, 40, 80 ms (restartDelayMs 20), doubling until a login
+    expect(at[0]).toBeGreaterThanOrEqual(20 - 5);
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(40 - 5);
+    expect(at[1] - at[0]).toBeLessThan(40 + TOL);
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(80 - 5);
+    expect(at[2] - at[1]).toBeLessThan(80 + TOL);
+    h.mocker.login(h.me);
+    await waitFor(() => h?.bot.health().state === 'online', 'login after restarts');
+  });
+
+  it('restarts when the puppet fails to start (Wechaty itself waits 5 s first)', async () => {
+    let failStarts = 0;
+    class FlakyPuppetMock extends AliasKeepingPuppetMock {
+      override async onStart(): Promise<void> {
+        if (failStarts > 0) {
+          failStarts--;
+          throw new Error('cannot reach WeChat');
+        }
+        return super.onStart();
+      }
+    }
+    const mocker = new mock.Mocker();
+    const puppet = new FlakyPuppetMock({ mocker });
+    failStarts = 1;
+    const bot = createWechatBot({
+      name: join(harnessDir(), 'flaky'),
+      puppet,
+      handle: echo,
+      resolveCaller: async () => null,
+      resolveRoom: async () => null,
+      queue: createOutgoingQueue({ log: silentLogger }),
+      log: silentLogger,
+      qrOut: null,
+      restartDelayMs: 20,
+    });
+    // Wechaty's own logger warns at length about the failed start; that is expected here.
+    const level = wechatyLog.level();
+    wechatyLog.level('silent');
+    try {
+      await bot.start();
+      expect(bot.health()).toMatchObject({ state: 'offline', restarts: 0 });
+      await waitFor(() => bot.health().restarts === 1, 'restart');
+      await waitFor(() => puppet.state.active() === true, 'puppet running');
+      mocker.login(mocker.createContact({ name: 'Sitewatch' }));
+      await waitFor(() => bot.health().state === 'online', 'login after restart');
+    } finally {
+      await bot.stop();
+      wechatyLog.level(level);
+    }
+  }, 20_000);
+
+  it('stop() on a bot that never started returns cleanly', async () => {
+    const bot = createWechatBot({
+      name: join(harnessDir(), 'never-started-2'),
+      puppet: new PuppetMock(),
+      handle: echo,
+      resolveCaller: async () => null,
+      resolveRoom: async () => null,
+      queue: createOutgoingQueue({ log: silentLogger }),
+      log: silentLogger,
+    });
+    await bot.stop();
+    expect(bot.health().state).toBe('offline');
+  });
+
+  it('restarts after a puppet error without a session, not after one while online', async () => {
+    h = await startHarness({});
+    h.puppet.emit('error', { data: 'a single call failed' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.bot.health()).toMatchObject({ state: 'online', restarts: 0 });
+    await h.puppet.logout();
+    await waitFor(() => h?.bot.health().restarts === 1, 'restart after logout');
+    await waitFor(() => h?.puppet.state.active() === true, 'puppet started again');
+    h.mocker.scan('qr-after-restart');
+    await waitFor(() => h?.bot.health().state === 'scanning', 'scanning');
+    h.puppet.emit('error', { data: 'connection lost' });
+    await waitFor(() => h?.bot.health().restarts === 2, 'restart after error');
+    await waitFor(() => h?.puppet.state.active() === true, 'puppet started again');
+    h.mocker.login(h.me);
+    await waitFor(() => h?.bot.health().state === 'online', 'online again');
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const got = h.inbox(alice);
+    alice.say('back?').to(h.me);
+    await waitFor(() => got.length === 1, 'reply after restarts');
+    expect(got[0].text).toBe('echo back?');
+  });
+});
+
+describeEachEngine('wechat bot bindings across logins', (db) => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.bot.stop();
+    h = undefined;
+  });
+  beforeEach(async () => {
+    await resetDb(db());
+  });
+
+  it('binds a contact, and after logout and a new login with new ids finds it by alias', async () => {
+    const li = await addUser(db().ds, { login: 'li.lei', password: 'correct horse' });
+    const resolvers = dbResolvers(db().ds);
+    const bound: string[] = [];
+    h = await startHarness({
+      ...resolvers,
+      handle: async (text, caller, _room, meta) => {
+        if (text === 'bind') {
+          const { alias } = await bindContact(db().ds, li.id, {
+            id: meta.contactId,
+            name: meta.contactName,
+          });
+          await meta.setAlias(alias);
+          bound.push(alias);
+          return [{ kind: 'text', text: `bound ${alias}` }];
+        }
+        return [{ kind: 'text', text: `hello ${caller?.login ?? 'stranger'}` }];
+      },
+    });
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const got = h.inbox(alice);
+    alice.say('who').to(h.me);
+    await waitFor(() => got.length === 1, 'first reply');
+    expect(got[0].text).toBe('hello stranger');
+    alice.say('bind').to(h.me);
+    await waitFor(() => got.length === 2, 'bind reply');
+    expect(got[1].text).toBe('bound sw-li.lei');
+    expect(h.mocker.contactPayload(alice.id).alias).toBe('sw-li.lei');
+
+    await h.puppet.logout();
+    await waitFor(() => (h?.bot.health().restarts ?? 0) >= 1, 'restart');
+    await waitFor(
+      () => h?.bot.health().state === 'starting' && h.puppet.state.active(),
+      'restarted',
+    );
+
+    // A new session: every contact has a new id; WeChat kept the alias.
+    const me2 = h.mocker.createContact({ name: 'Sitewatch' });
+    const alice2 = h.mocker.createContact({ name: 'Alice', alias: 'sw-li.lei' });
+    const got2 = h.inbox(alice2);
+    h.mocker.login(me2);
+    await waitFor(() => h?.bot.health().state === 'online', 'login again');
+    alice2.say('who').to(me2);
+    await waitFor(() => got2.length === 1, 'reply after re-login');
+    expect(got2[0].text).toBe('hello li.lei');
+    const row = await db().ds.getRepository(WechatBinding).findOneByOrFail({ userId: li.id });
+    expect(row.contactId).toBe(alice2.id);
+    expect(bound).toEqual(['sw-li.lei']);
+  });
+});
