@@ -1,18 +1,12 @@
 // Read model: a site's daily business figures (yesterday against the day before, and a run of days).
 import { Between, type DataSource } from 'typeorm';
 import { BusinessDaily } from '../../entities';
+import type { BusinessFigures } from '../ingest/formats/system-service';
 import { addDays, isoDay } from '../time';
 
-export interface Figures {
+export interface Figures extends BusinessFigures {
   /** YYYY-MM-DD */
   date: string;
-  sub: number;
-  unsub: number;
-  total: number;
-  calls: number;
-  shows: number;
-  mo: number;
-  mt: number;
 }
 
 export const FIGURE_KEYS = ['sub', 'unsub', 'total', 'calls', 'shows', 'mo', 'mt'] as const;

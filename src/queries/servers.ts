@@ -72,6 +72,23 @@ export interface DiskMountPoints {
   points: { at: number; usedBytes: number; totalBytes: number }[];
 }
 
+/** Rows of one sample table for a server in [from, to], oldest first (a primary-key range scan). */
+function sampleRows(
+  ds: DataSource,
+  table: 'cpu_sample' | 'mem_sample' | 'disk_sample',
+  columns: string,
+  serverId: number,
+  from: number,
+  to: number,
+): Promise<Record<string, unknown>[]> {
+  const order = table === 'disk_sample' ? 'sampled_at, mount' : 'sampled_at';
+  return ds.query(
+    `SELECT sampled_at, ${columns} FROM ${table}
+      WHERE server_id = ? AND sampled_at >= ? AND sampled_at <= ? ORDER BY ${order}`,
+    [serverId, from, to],
+  );
+}
+
 /** cpu points of a server in [from, to], oldest first (a primary-key range scan). */
 export async function cpuPoints(
   ds: DataSource,
@@ -79,10 +96,13 @@ export async function cpuPoints(
   from: number,
   to: number,
 ): Promise<CpuPoint[]> {
-  const rows: Record<string, unknown>[] = await ds.query(
-    `SELECT sampled_at, user_pct, sys_pct, io_pct, idle_pct FROM cpu_sample
-      WHERE server_id = ? AND sampled_at >= ? AND sampled_at <= ? ORDER BY sampled_at`,
-    [serverId, from, to],
+  const rows = await sampleRows(
+    ds,
+    'cpu_sample',
+    'user_pct, sys_pct, io_pct, idle_pct',
+    serverId,
+    from,
+    to,
   );
   return rows.map((r) => ({
     at: num(r.sampled_at) ?? 0,
@@ -100,10 +120,13 @@ export async function memPoints(
   from: number,
   to: number,
 ): Promise<MemPoint[]> {
-  const rows: Record<string, unknown>[] = await ds.query(
-    `SELECT sampled_at, used_bytes, free_bytes, buffer_bytes, total_bytes FROM mem_sample
-      WHERE server_id = ? AND sampled_at >= ? AND sampled_at <= ? ORDER BY sampled_at`,
-    [serverId, from, to],
+  const rows = await sampleRows(
+    ds,
+    'mem_sample',
+    'used_bytes, free_bytes, buffer_bytes, total_bytes',
+    serverId,
+    from,
+    to,
   );
   return rows.map((r) => ({
     at: num(r.sampled_at) ?? 0,
@@ -121,10 +144,13 @@ export async function diskPoints(
   from: number,
   to: number,
 ): Promise<DiskMountPoints[]> {
-  const rows: Record<string, unknown>[] = await ds.query(
-    `SELECT sampled_at, mount, used_bytes, total_bytes FROM disk_sample
-      WHERE server_id = ? AND sampled_at >= ? AND sampled_at <= ? ORDER BY sampled_at, mount`,
-    [serverId, from, to],
+  const rows = await sampleRows(
+    ds,
+    'disk_sample',
+    'mount, used_bytes, total_bytes',
+    serverId,
+    from,
+    to,
   );
   const byMount = new Map<string, DiskMountPoints>();
   for (const r of rows) {
