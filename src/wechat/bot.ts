@@ -67,6 +67,9 @@ export interface WechatBotOptions {
   stopDrainMs?: number;
 }
 
+/** Identical puppet errors within this window are counted, not logged again. */
+export const ERROR_LOG_WINDOW_MS = 60_000;
+
 export type BotState = 'starting' | 'scanning' | 'online' | 'offline';
 
 export interface BotHealth {
@@ -198,8 +201,24 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     scheduleRestart('logout');
   });
 
+  // A puppet that cannot reach WeChat repeats the same error many times a second: log it once a
+  // minute with a count, so the hub's log stays readable.
+  let lastError = { text: '', at: 0, suppressed: 0 };
+  const logError = (text: string) => {
+    const t = Date.now();
+    if (text === lastError.text && t - lastError.at < ERROR_LOG_WINDOW_MS) {
+      lastError.suppressed++;
+      return;
+    }
+    if (lastError.suppressed > 0) {
+      log.error({ err: lastError.text, repeated: lastError.suppressed }, 'wechat error repeated');
+    }
+    log.error({ err: text }, 'wechat error');
+    lastError = { text, at: t, suppressed: 0 };
+  };
+
   wechaty.on('error', (err) => {
-    log.error({ err: describeError(err) }, 'wechat error');
+    logError(describeError(err));
     // Wechaty also reports failures of single calls (an alias, a send); only a lost session restarts.
     if (!stopping && !startInProgress && !wechaty.isLoggedIn) {
       state = 'offline';

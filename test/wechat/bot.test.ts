@@ -6,7 +6,9 @@ import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { RoomContext } from '../../commands/types';
 import { WechatBinding } from '../../entities';
 import { addUser } from '../../src/admin/users';
-import { silentLogger } from '../../src/log';
+import { createLogger, silentLogger } from '../../src/log';
+import type { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
 import { bindContact, dbResolvers } from '../../src/wechat/bindings';
 import { createWechatBot, DEFAULT_PUPPET, loadPuppet } from '../../src/wechat/bot';
 import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
@@ -67,6 +69,25 @@ describe('wechat bot (wechaty-puppet-mock)', () => {
     // the bot's own "echo one" came back as a message event and was not answered
     expect(seen).toEqual(['one']);
     expect(got.map((g) => g.text)).toEqual(['echo one']);
+  });
+
+  it('logs a repeated puppet error once, with a count when it changes', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger(
+      'error',
+      new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
+    );
+    h = await startHarness({ log });
+    const emitter = h.bot.wechaty as unknown as EventEmitter;
+    for (let i = 0; i < 5; i++)
+      emitter.emit('error', new Error('getaddrinfo ENOTFOUND login.wx.qq.com'));
+    emitter.emit('error', new Error('other failure'));
+    const errors = lines.filter((l) => String(l.msg).startsWith('wechat error'));
+    expect(errors.map((l) => [l.msg, l.err, l.repeated])).toEqual([
+      ['wechat error', 'getaddrinfo ENOTFOUND login.wx.qq.com', undefined],
+      ['wechat error repeated', 'getaddrinfo ENOTFOUND login.wx.qq.com', 4],
+      ['wechat error', 'other failure', undefined],
+    ]);
   });
 
   it('in a room answers only when mentioned or prefixed', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { Caller, RoomContext } from '../../commands/types';
-import { silentLogger } from '../../src/log';
+import { type Logger, silentLogger } from '../../src/log';
 import { createWechatBot, type MessageHandler, type WechatBot } from '../../src/wechat/bot';
 import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
 
@@ -74,6 +74,7 @@ export interface Harness {
 
 let n = 0;
 export async function startHarness(o: {
+  log?: Logger;
   handle?: MessageHandler;
   resolveCaller?: (c: { id: string; name: string; alias: string | null }) => Promise<Caller | null>;
   resolveRoom?: (r: { id: string; topic: string }) => Promise<RoomContext | null>;
@@ -99,7 +100,7 @@ export async function startHarness(o: {
     resolveRoom: o.resolveRoom ?? (async (r) => ({ id: r.id, topic: r.topic, siteIds: [] })),
     prefix: o.prefix,
     queue,
-    log: silentLogger,
+    log: o.log ?? silentLogger,
     qrOut,
     restartDelayMs: 20,
     stopDrainMs: 2000,
