@@ -12,6 +12,7 @@ import { loadConfig, testMysqlUrl } from '../config/schema';
 import { addUser } from '../src/admin/users';
 import { insertIgnore } from '../src/db/bulk';
 import { engineOf, migrate, openDataSource, parseDbUrl } from '../src/db/data-source';
+import { SAMPLE_KINDS, SAMPLE_TABLES, type SampleKind } from '../src/db/tables';
 import { withTransaction } from '../src/db/tx';
 import { silentLogger } from '../src/log';
 import { createChartRenderer } from '../src/render/chart-renderer';
@@ -126,31 +127,15 @@ async function seed(ds: DataSource): Promise<{ rows: number; seconds: number }> 
         const u = 10 + r() * 40;
         cpu.push([id, t, u, 5, 1, 94 - u]);
         mem.push([id, t, 9 * GiB + Math.round(r() * GiB), 2 * GiB, 3 * GiB, 16 * GiB]);
-        disk.push([id, t, '/', 20 * GiB + (t - start) / 1000, 50 * GiB]);
+        disk.push([id, '/', t, 20 * GiB + (t - start) / 1000, 50 * GiB]);
       }
     }
+    const batch: Record<SampleKind, unknown[][]> = { cpu, mem, disk };
     await withTransaction(ds, async (em) => {
-      rows += await insertIgnore(
-        em,
-        engine,
-        'cpu_sample',
-        ['server_id', 'sampled_at', 'user_pct', 'sys_pct', 'io_pct', 'idle_pct'],
-        cpu,
-      );
-      rows += await insertIgnore(
-        em,
-        engine,
-        'mem_sample',
-        ['server_id', 'sampled_at', 'used_bytes', 'free_bytes', 'buffer_bytes', 'total_bytes'],
-        mem,
-      );
-      rows += await insertIgnore(
-        em,
-        engine,
-        'disk_sample',
-        ['server_id', 'sampled_at', 'mount', 'used_bytes', 'total_bytes'],
-        disk,
-      );
+      for (const k of SAMPLE_KINDS) {
+        const { table, columns } = SAMPLE_TABLES[k];
+        rows += await insertIgnore(em, engine, table, [...columns], batch[k]);
+      }
     });
   }
   const days = Array.from({ length: 30 }, (_, d) =>

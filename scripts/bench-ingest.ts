@@ -12,6 +12,7 @@ import { loadConfig, testMysqlUrl, type Config } from '../config/schema';
 import { addSite } from '../src/admin/sites';
 import { type Engine, migrate, openDataSource, parseDbUrl, redactUrl } from '../src/db/data-source';
 import { parseSystemInfo, type SystemInfoRecord } from '../src/ingest/formats/system-info';
+import { SAMPLE_TABLES, type SampleKind } from '../src/db/tables';
 import { createIngestService } from '../src/ingest/ingest-service';
 import { createTimeParser } from '../src/ingest/values';
 import { addDays, dayKey, startOfDay } from '../src/time';
@@ -298,22 +299,6 @@ async function recreateDatabase(admin: Connection, name: string): Promise<void> 
 // ---------------------------------------------------------------------------------------------
 // LOAD DATA baseline
 
-const TSV_COLUMNS = {
-  cpu: {
-    table: 'cpu_sample',
-    columns: ['server_id', 'sampled_at', 'user_pct', 'sys_pct', 'io_pct', 'idle_pct'],
-  },
-  mem: {
-    table: 'mem_sample',
-    columns: ['server_id', 'sampled_at', 'used_bytes', 'free_bytes', 'buffer_bytes', 'total_bytes'],
-  },
-  disk: {
-    table: 'disk_sample',
-    columns: ['server_id', 'mount', 'sampled_at', 'used_bytes', 'total_bytes'],
-  },
-} as const;
-type SampleKind = keyof typeof TSV_COLUMNS;
-
 /**
  * Parse the generated file with the ingest's own parser and write cpu, mem and disk rows as TSV;
  * server ids are 1.. in order of first appearance, as the ingest registers them.
@@ -330,7 +315,7 @@ async function writeTsv(
     SampleKind,
     { path: string; rows: number; stream: WriteStream; buf: string[] }
   >;
-  for (const k of Object.keys(TSV_COLUMNS) as SampleKind[]) {
+  for (const k of Object.keys(SAMPLE_TABLES) as SampleKind[]) {
     const path = join(dir, `${k}.tsv`);
     outs[k] = {
       path,
@@ -407,8 +392,8 @@ async function loadDataRun(
   try {
     let seconds = 0;
     let rows = 0;
-    for (const k of Object.keys(TSV_COLUMNS) as SampleKind[]) {
-      const { table, columns } = TSV_COLUMNS[k];
+    for (const k of Object.keys(SAMPLE_TABLES) as SampleKind[]) {
+      const { table, columns } = SAMPLE_TABLES[k];
       const bare = `bare_${table}`;
       // LIKE copies columns, primary key and indexes, but no foreign keys.
       await conn.query(`CREATE TABLE \`${bare}\` LIKE \`${table}\``);

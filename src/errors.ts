@@ -35,3 +35,15 @@ export function describeError(err: unknown): string {
   }
   return String(err);
 }
+
+/** A failed fetch of a site file; `retryable` says whether another try may succeed (network, 5xx). */
+export class FetchError extends SitewatchError {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super('FETCH_FAILED', message, options);
+    this.name = 'FetchError';
+  }
+}

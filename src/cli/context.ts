@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { type Config, loadConfig } from '../../config/schema';
 import { migrate, openDataSource } from '../db/data-source';
+import { type Logger, createLogger } from '../log';
 import type { CliIo } from './io';
 
 export const EXIT = { ok: 0, partial: 1, usage: 2 } as const;
@@ -17,6 +18,11 @@ export interface CliContext {
   io: CliIo;
   out(s: string): void;
   config(): Config;
+  /**
+   * The log on stderr. Commands that talk to a person (`quiet`) show warnings and worse unless a
+   * more verbose level is configured; long-running services log at the configured level.
+   */
+  log(o?: { quiet?: boolean }): Logger;
   /** Open the database (migrated unless told not to), run `fn`, close it. */
   withDb<T>(fn: (ds: DataSource) => Promise<T>, opts?: { migrate?: boolean }): Promise<T>;
 }
@@ -27,6 +33,13 @@ export function createCliContext(io: CliIo): CliContext {
     io,
     out: (s) => void io.stdout.write(s),
     config: () => (config ??= loadConfig({ env: io.env })),
+    log(o = {}) {
+      const level = ctx.config().log.level;
+      return createLogger(
+        o.quiet && level === 'info' ? 'warn' : level,
+        io.stderr as NodeJS.WritableStream,
+      );
+    },
     async withDb(fn, opts = {}) {
       const ds = await openDataSource(ctx.config().db.url);
       try {

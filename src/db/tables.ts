@@ -16,3 +16,21 @@ export const TABLES_CHILD_FIRST = [
   'user',
   'site',
 ] as const;
+
+/** The three sample tables and the column order their rows are written in (ingest, benchmarks). */
+export const SAMPLE_TABLES = {
+  cpu: {
+    table: 'cpu_sample',
+    columns: ['server_id', 'sampled_at', 'user_pct', 'sys_pct', 'io_pct', 'idle_pct'],
+  },
+  mem: {
+    table: 'mem_sample',
+    columns: ['server_id', 'sampled_at', 'used_bytes', 'free_bytes', 'buffer_bytes', 'total_bytes'],
+  },
+  disk: {
+    table: 'disk_sample',
+    columns: ['server_id', 'mount', 'sampled_at', 'used_bytes', 'total_bytes'],
+  },
+} as const;
+export type SampleKind = keyof typeof SAMPLE_TABLES;
+export const SAMPLE_KINDS = Object.keys(SAMPLE_TABLES) as SampleKind[];

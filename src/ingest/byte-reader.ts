@@ -1,6 +1,6 @@
 // Pull-style reader over a byte stream: exact reads for validator checks, then chunk iteration, with an idle timeout.
 import type { Readable } from 'node:stream';
-import { SitewatchError } from '../errors';
+import { FetchError, SitewatchError } from '../errors';
 
 export class ByteReader {
   private readonly it: AsyncIterator<Buffer>;
@@ -39,11 +39,7 @@ export class ByteReader {
     } catch (err) {
       this.close();
       if (err instanceof SitewatchError) throw err;
-      const e = new SitewatchError('FETCH_FAILED', `${this.what}: ${(err as Error).message}`, {
-        cause: err,
-      });
-      (e as SitewatchError & { retryable?: boolean }).retryable = true;
-      throw e;
+      throw new FetchError(`${this.what}: ${(err as Error).message}`, true, { cause: err });
     } finally {
       clearTimeout(timer);
     }

@@ -50,6 +50,8 @@ export interface IngestService {
   runSite(site: Site, req?: IngestRequest): Promise<SiteResult>;
 }
 
+const fileKey = (kind: string, day: string) => `${kind}|${day}`;
+
 /** Connection-level failures mean the whole site is unreachable: stop asking it for more files. */
 function siteDown(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string } }).cause;
@@ -74,26 +76,26 @@ export function createIngestService(deps: IngestDeps): IngestService {
     site: Site,
     tz: string,
     req: IngestRequest,
-  ): Promise<{ day: string; force: boolean }[]> {
+  ): Promise<{ days: string[]; finished: Set<string> }> {
     const today = dayKey(now(), tz);
-    if (req.date) return [{ day: req.date, force: true }];
+    // Explicit days are fetched even when finished: nothing counts as finished then.
+    if (req.date) return { days: [req.date], finished: new Set() };
     if (req.days) {
-      return Array.from({ length: req.days }, (_, i) => ({
-        day: addDays(today, i - req.days! + 1),
-        force: true,
-      }));
+      const days = Array.from({ length: req.days }, (_, i) => addDays(today, i - req.days! + 1));
+      return { days, finished: new Set() };
     }
     const window = Array.from({ length: cfg.backfillDays }, (_, i) =>
       addDays(today, i - cfg.backfillDays + 1),
     );
     const cursors = await ds.getRepository(IngestCursor).find({ where: { siteId: site.id } });
-    const finished = new Map<string, number>();
-    for (const c of cursors)
-      if (c.state !== 'open') finished.set(c.fileDate, (finished.get(c.fileDate) ?? 0) + 1);
+    const finished = new Set(
+      cursors.filter((c) => c.state !== 'open').map((c) => fileKey(c.kind, c.fileDate)),
+    );
     // A past day is skipped once every file of it is done or known missing.
-    return window
-      .filter((d) => d === today || (finished.get(d) ?? 0) < formats.length)
-      .map((day) => ({ day, force: false }));
+    const days = window.filter(
+      (d) => d === today || formats.some((f) => !finished.has(fileKey(f.name, d))),
+    );
+    return { days, finished };
   }
 
   async function runSite(site: Site, req: IngestRequest = {}): Promise<SiteResult> {
@@ -109,16 +111,11 @@ export function createIngestService(deps: IngestDeps): IngestService {
     const parse = { siteCode: site.code, tz, time: createTimeParser(tz), units: cfg.units };
     const started = now();
     try {
-      const days = await daysFor(site, tz, req);
-      outer: for (const { day, force } of days) {
+      const { days, finished } = await daysFor(site, tz, req);
+      outer: for (const day of days) {
         const closed = now() >= startOfDay(addDays(day, 1), tz) + cfg.dayCloseGraceMinutes * 60_000;
         for (const format of formats) {
-          if (!force) {
-            const c = await ds
-              .getRepository(IngestCursor)
-              .findOne({ where: { siteId: site.id, kind: format.name, fileDate: day } });
-            if (c && c.state !== 'open') continue;
-          }
+          if (finished.has(fileKey(format.name, day))) continue;
           try {
             const r = await withRetry(
               () =>

@@ -8,7 +8,6 @@ import {
 } from '../../agent/collect';
 import { startFileServer } from '../../agent/serve';
 import { SitewatchError } from '../../errors';
-import { createLogger } from '../../log';
 import { createScheduler } from '../../scheduler/scheduler';
 import type { CliContext } from '../context';
 import { cronForEvery } from '../every';
@@ -52,7 +51,7 @@ export function registerAgent(program: Command, ctx: CliContext): void {
         if (!o.once === !o.every)
           throw new SitewatchError('USAGE', 'Give exactly one of --once or --every <interval>.');
         const cfg = ctx.config();
-        const log = createLogger(cfg.log.level, ctx.io.stderr as NodeJS.WritableStream);
+        const log = ctx.log();
         const id = o.server && o.ip ? { server: o.server, ip: o.ip } : await defaultIdentity();
         const opts: CollectOptions = {
           dir: o.dir,
@@ -96,7 +95,7 @@ export function registerAgent(program: Command, ctx: CliContext): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new SitewatchError('USAGE', `--port "${o.port}" is not a TCP port.`);
       const cfg = ctx.config();
-      const log = createLogger(cfg.log.level, ctx.io.stderr as NodeJS.WritableStream);
+      const log = ctx.log();
       const server = await startFileServer({
         dir: o.dir,
         host: o.host,

@@ -9,7 +9,6 @@ import { createCommandRouter } from '../../../commands/router';
 import type { Caller, Reply } from '../../../commands/types';
 import { User } from '../../../entities';
 import { SitewatchError } from '../../errors';
-import { createLogger } from '../../log';
 import { registerChartFonts } from '../../render/fonts';
 import { SIZES, renderPng } from '../../render/render';
 import type { CliContext } from '../context';
@@ -23,10 +22,7 @@ async function callerFor(ds: DataSource, login: string): Promise<Caller> {
 export function registerAsk(program: Command, ctx: CliContext): void {
   const open = (ds: DataSource, login: string, out?: string) => {
     const cfg = ctx.config();
-    const log = createLogger(
-      cfg.log.level === 'info' ? 'warn' : cfg.log.level,
-      ctx.io.stderr as NodeJS.WritableStream,
-    );
+    const log = ctx.log({ quiet: true });
     let renderChart = null;
     if (out) {
       // The console renders in-process: one request does not need the worker pool's start-up.

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { SitewatchError } from '../../errors';
 import { startDemo } from '../../demo/demo';
-import { createLogger } from '../../log';
 import type { CliContext } from '../context';
 import { msForEvery } from '../every';
 
@@ -22,10 +21,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         );
       const cfg = ctx.config();
       // The demo talks to a person: only warnings and worse go to the log.
-      const log = createLogger(
-        cfg.log.level === 'info' ? 'warn' : cfg.log.level,
-        ctx.io.stderr as NodeJS.WritableStream,
-      );
+      const log = ctx.log({ quiet: true });
       ctx.out('Sitewatch demo\n');
       const demo = await startDemo({
         config: cfg,

@@ -2,7 +2,6 @@
 import { type Command, Option } from 'commander';
 import { SitewatchError } from '../../errors';
 import { createIngestService, summarize } from '../../ingest/ingest-service';
-import { createLogger } from '../../log';
 import { isDayKey } from '../../time';
 import { EXIT, Exit, type CliContext } from '../context';
 import { table } from '../io';
@@ -26,10 +25,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
       }
       return ctx.withDb(async (ds) => {
         const cfg = ctx.config();
-        const log = createLogger(
-          cfg.log.level === 'info' ? 'warn' : cfg.log.level,
-          ctx.io.stderr as NodeJS.WritableStream,
-        );
+        const log = ctx.log({ quiet: true });
         const results = await createIngestService({ ds, config: cfg, log }).run({
           site: o.site,
           date: o.date,

@@ -1,13 +1,12 @@
 // `sitewatch start` (the hub: schedule + WeChat bot) and `sitewatch bot` (the bot alone), until SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { createLogger } from '../../log';
 import { type AppOptions, createApp } from '../../main';
 import type { CliContext } from '../context';
 
 export function registerStart(program: Command, ctx: CliContext): void {
   const run = async (what: string, opts: AppOptions) => {
     const cfg = ctx.config();
-    const log = createLogger(cfg.log.level, ctx.io.stderr as NodeJS.WritableStream);
+    const log = ctx.log();
     const app = await createApp(cfg, log, opts);
     await app.start();
     log.info(

@@ -1,5 +1,6 @@
 // system_info_YYYYmmdd.txt: per-server cpu / mem / disk samples plus os, uptime and node lines.
 import { insertIgnore, updateById, updateWhereIdIn, upsert } from '../../db/bulk';
+import { SAMPLE_KINDS, SAMPLE_TABLES, type SampleKind } from '../../db/tables';
 import { LineError, clip, flatCopy, parseBytes, parseCount, parsePercent } from '../values';
 import type { FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
@@ -168,36 +169,21 @@ export async function storeSystemInfo(
       }
     }
   }
+  const rows: Record<SampleKind, unknown[][]> = { cpu, mem, disk };
   let inserted = 0;
-  inserted += await insertIgnore(
-    em,
-    engine,
-    'cpu_sample',
-    ['server_id', 'sampled_at', 'user_pct', 'sys_pct', 'io_pct', 'idle_pct'],
-    cpu,
-  );
-  inserted += await insertIgnore(
-    em,
-    engine,
-    'mem_sample',
-    ['server_id', 'sampled_at', 'used_bytes', 'free_bytes', 'buffer_bytes', 'total_bytes'],
-    mem,
-  );
-  inserted += await insertIgnore(
-    em,
-    engine,
-    'disk_sample',
-    ['server_id', 'mount', 'sampled_at', 'used_bytes', 'total_bytes'],
-    disk,
-  );
+  for (const k of SAMPLE_KINDS) {
+    const { table, columns } = SAMPLE_TABLES[k];
+    inserted += await insertIgnore(em, engine, table, [...columns], rows[k]);
+  }
   const samples = cpu.length + mem.length + disk.length;
 
   // Only the newest state of a node is kept (the seed: "keep only recent data for running nodes").
   let updated = 0;
   if (nodes.size > 0) {
+    const ids = [...new Set([...nodes.values()].map((n) => n[0]))];
     const current = await em.query(
-      `SELECT server_id, name, reported_at FROM server_node WHERE server_id IN (${[...new Set([...nodes.values()].map((n) => n[0]))].map(() => '?').join(',')})`,
-      [...new Set([...nodes.values()].map((n) => n[0]))],
+      `SELECT server_id, name, reported_at FROM server_node WHERE server_id IN (${ids.map(() => '?').join(',')})`,
+      ids,
     );
     const newest = new Map<string, number>(
       (current as { server_id: number; name: string; reported_at: number | string }[]).map((c) => [

@@ -1,7 +1,7 @@
 // HTTP(S) source: ranged GETs with axios, identity encoding so ranges count file bytes.
 import axios, { AxiosError } from 'axios';
 import type { Readable } from 'node:stream';
-import { SitewatchError } from '../../errors';
+import { FetchError, SitewatchError } from '../../errors';
 import type { FetchRequest, FetchResponse, FileSource, SourceOptions } from './types';
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
@@ -11,20 +11,15 @@ function header(h: Record<string, unknown>, name: string): string | null {
   return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : v == null ? null : String(v);
 }
 
-/** Network failures and 5xx are worth another try; 4xx are not. */
+/** Network failures, stalls and 5xx are worth another try; 4xx are not. */
 export function isRetryable(err: unknown): boolean {
-  return (
-    err instanceof SitewatchError &&
-    (err.code === 'FETCH_TIMEOUT' ||
-      (err.code === 'FETCH_FAILED' &&
-        (err as SitewatchError & { retryable?: boolean }).retryable === true))
-  );
+  if (err instanceof FetchError) return err.retryable;
+  return err instanceof SitewatchError && err.code === 'FETCH_TIMEOUT';
 }
 
-function fetchError(message: string, retryable: boolean, cause?: unknown): SitewatchError {
-  const e = new SitewatchError('FETCH_FAILED', message, { cause });
-  (e as SitewatchError & { retryable?: boolean }).retryable = retryable;
-  return e;
+/** Shorthand for the sources: a FetchError with its cause. */
+export function fetchError(message: string, retryable: boolean, cause?: unknown): FetchError {
+  return new FetchError(message, retryable, { cause });
 }
 
 export function createHttpSource(opts: SourceOptions): FileSource {
@@ -122,5 +117,3 @@ export function createHttpSource(opts: SourceOptions): FileSource {
     },
   };
 }
-
-export { fetchError };
