@@ -39,11 +39,11 @@ export const alarmsCommand: Command = {
     if (res.total === 0) return [text(`${scope}没有活动告警。`)];
     const byId = new Map(sites.map((s) => [s.id, s]));
     const many = sites.length > 1;
-    const lines = res.alarms.map((a, i) => {
+    const lines = res.alarms.map((a) => {
       const site = byId.get(a.siteId)!;
       const tz = siteZone(site, deps.config);
       const where = many ? `【${site.name}】` : '';
-      return `${i + 1}. ${where}${a.node} ${a.name}：${shorten(a.description)}（${when(a.raisedAt, tz)} 起，已 ${duration(a.openMs)}）`;
+      return `#${a.id} ${where}${a.node} ${a.name}：${shorten(a.description)}（${when(a.raisedAt, tz)} 起，已 ${duration(a.openMs)}）`;
     });
     const shown = res.total > res.alarms.length ? `，显示最新 ${res.alarms.length} 条` : '';
     return [text(`${scope}活动告警 ${res.total} 条${shown}：\n${lines.join('\n')}`)];

@@ -1,5 +1,6 @@
 // The registry of bot commands; names and aliases (case-insensitive) must all be unique, checked at start-up.
 import { createRegistry, type Registry } from '../src/registry';
+import { ackCommand } from './ack';
 import { alarmsCommand } from './alarms';
 import { cpuCommand } from './cpu';
 import { diskCommand } from './disk';
@@ -7,9 +8,11 @@ import { createHelpCommand } from './help';
 import { memCommand } from './mem';
 import { reportCommand } from './report';
 import { serverCommand } from './server';
+import { silenceCommand } from './silence';
 import { sitesCommand } from './sites';
 import { statusCommand } from './status';
 import { subscribeCommand } from './subscribe';
+import { unsilenceCommand } from './unsilence';
 import { unsubscribeCommand } from './unsubscribe';
 import { yesterdayCommand } from './yesterday';
 import type { Command } from './types';
@@ -21,6 +24,9 @@ export const baseCommands: readonly Command[] = [
   yesterdayCommand,
   reportCommand,
   alarmsCommand,
+  ackCommand,
+  silenceCommand,
+  unsilenceCommand,
   serverCommand,
   cpuCommand,
   memCommand,

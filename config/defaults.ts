@@ -29,8 +29,79 @@ export const defaults = {
     lang: 'zh' as 'zh' | 'en',
   },
   schedule: {
-    /** Cron expressions, evaluated in `timezone`. */
+    /** Cron expressions, evaluated in `timezone` (the daily report: in each site's zone). */
     ingest: '*/5 * * * *',
+    /** Outbox sweep for retries; notifications are also sent right after each ingest. */
+    notify: '* * * * *',
+    /** Looks for open alarms due a reminder. */
+    reminders: '*/10 * * * *',
+    /** The daily report, in each site's own time zone. */
+    dailyReport: '0 9 * * *',
+    /** Deletes old samples, sent notifications and quarantined lines. */
+    retention: '30 3 * * *',
+  },
+  cluster: {
+    /** Name of this hub in leases and the outbox; null: host name + process id. */
+    hubId: null as string | null,
+    /** A lease not renewed for this long is taken over by another hub. */
+    leaseMs: 60_000,
+  },
+  alarms: {
+    /** An alarm no longer listed in a site's files for this long becomes stale. */
+    staleAfterHours: 48,
+    /** Reminder interval for alarms still open (not acknowledged, not silenced). */
+    reminderEveryMinutes: 120,
+    /** Reminders per alarm before it is escalated to the admins. */
+    maxReminders: 3,
+    /** Alarms listed in one message before "and N more". */
+    groupLimit: 20,
+    /** JSON file of extra alarm_dict entries { NAME: { title, severity, action } }; null: built-in only. */
+    dictPath: null as string | null,
+  },
+  selfAlarms: {
+    enabled: true,
+    /** Today's files must exist by this site-local time (HH:MM). */
+    fileMissingAfter: '01:00',
+    /** A file of today that did not grow for this long. */
+    fileStaleMinutes: 60,
+    /** A server whose last sample is older than this. */
+    serverSilentMinutes: 30,
+    /** A site whose fetches have failed for this long. */
+    fetchFailingMinutes: 30,
+    cpuPercent: 90,
+    memPercent: 90,
+    diskPercent: 90,
+    /** A cpu / memory / disk figure must stay over its threshold this long. */
+    overMinutes: 15,
+  },
+  notify: {
+    /** Attempts per message before it is marked failed. */
+    maxAttempts: 8,
+    /** First retry delay; doubles with each attempt up to retryMaxMs. */
+    retryBaseMs: 30_000,
+    retryMaxMs: 3_600_000,
+    /** How long a hub may hold a message it is sending before another hub may take it. */
+    claimMs: 120_000,
+    /** Messages taken per sweep. */
+    batch: 200,
+    /** Messages sent at once. */
+    concurrency: 4,
+    email: {
+      /** smtp://user:pass@host:25 or smtps://…; null: no email channel. */
+      smtpUrl: null as string | null,
+      from: 'Sitewatch <sitewatch@localhost>',
+      timeoutMs: 20_000,
+    },
+    wecom: {
+      /** WeCom group robots: a name, the webhook URL and the site codes it receives ('*' = all). */
+      robots: [] as { name: string; url: string; sites: string[] }[],
+      timeoutMs: 10_000,
+    },
+  },
+  retention: {
+    sampleDays: 90,
+    outboxDays: 30,
+    quarantineDays: 30,
   },
   ingest: {
     concurrency: 4,

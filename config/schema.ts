@@ -28,6 +28,8 @@ export const dbUrlSchema = z
 
 const cron = z.string().refine((s) => validCron(s), { message: 'is not a valid cron expression' });
 
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max);
 
@@ -37,11 +39,72 @@ export const configSchema = z.strictObject({
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   }),
-  schedule: z.strictObject({ ingest: cron }),
+  schedule: z.strictObject({
+    ingest: cron,
+    notify: cron,
+    reminders: cron,
+    dailyReport: cron,
+    retention: cron,
+  }),
+  cluster: z.strictObject({
+    hubId: z.string().min(1).max(100).nullable(),
+    leaseMs: int(1000),
+  }),
+  alarms: z.strictObject({
+    staleAfterHours: int(1),
+    reminderEveryMinutes: int(1),
+    maxReminders: int(0, 1000),
+    groupLimit: int(1, 1000),
+    dictPath: z.string().min(1).nullable(),
+  }),
+  selfAlarms: z.strictObject({
+    enabled: bool,
+    fileMissingAfter: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 01:00'),
+    fileStaleMinutes: int(1),
+    serverSilentMinutes: int(1),
+    fetchFailingMinutes: int(1),
+    cpuPercent: int(1, 100),
+    memPercent: int(1, 100),
+    diskPercent: int(1, 100),
+    overMinutes: int(1),
+  }),
+  notify: z.strictObject({
+    maxAttempts: int(1, 100),
+    retryBaseMs: int(0),
+    retryMaxMs: int(0),
+    claimMs: int(1000),
+    batch: int(1, 10_000),
+    concurrency: int(1, 64),
+    email: z.strictObject({
+      smtpUrl: z
+        .string()
+        .regex(/^smtps?:\/\/[^/]+/, 'must look like smtp://user:pass@host:25 or smtps://host:465')
+        .nullable(),
+      from: z.string().min(3),
+      timeoutMs: int(100),
+    }),
+    wecom: z.strictObject({
+      robots: z.array(
+        z.strictObject({
+          name: z.string().min(1).max(100),
+          url: z.url({ protocol: /^https?$/ }),
+          sites: z.array(z.string().min(1)).min(1),
+        }),
+      ),
+      timeoutMs: int(100),
+    }),
+  }),
+  retention: z.strictObject({
+    sampleDays: int(1),
+    outboxDays: int(1),
+    quarantineDays: int(1),
+  }),
   /** Bearer token `sitewatch agent serve` requires (null: none). */
   agent: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
   bot: z.strictObject({
-    enabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+    enabled: bool,
     puppet: z.string().min(1),
     name: z.string().min(1),
     prefix: z.string(),
@@ -76,6 +139,21 @@ export const envMap: Record<string, string> = {
   SITEWATCH_TZ: 'timezone',
   SITEWATCH_LOG_LEVEL: 'log.level',
   SITEWATCH_SCHEDULE_INGEST: 'schedule.ingest',
+  SITEWATCH_SCHEDULE_NOTIFY: 'schedule.notify',
+  SITEWATCH_SCHEDULE_REMINDERS: 'schedule.reminders',
+  SITEWATCH_SCHEDULE_DAILY_REPORT: 'schedule.dailyReport',
+  SITEWATCH_SCHEDULE_RETENTION: 'schedule.retention',
+  SITEWATCH_HUB_ID: 'cluster.hubId',
+  SITEWATCH_LEASE_MS: 'cluster.leaseMs',
+  SITEWATCH_ALARM_STALE_HOURS: 'alarms.staleAfterHours',
+  SITEWATCH_ALARM_REMINDER_MINUTES: 'alarms.reminderEveryMinutes',
+  SITEWATCH_ALARM_MAX_REMINDERS: 'alarms.maxReminders',
+  SITEWATCH_ALARM_DICT: 'alarms.dictPath',
+  SITEWATCH_SELF_ALARMS: 'selfAlarms.enabled',
+  SITEWATCH_SMTP_URL: 'notify.email.smtpUrl',
+  SITEWATCH_MAIL_FROM: 'notify.email.from',
+  SITEWATCH_NOTIFY_MAX_ATTEMPTS: 'notify.maxAttempts',
+  SITEWATCH_RETENTION_SAMPLE_DAYS: 'retention.sampleDays',
   SITEWATCH_AGENT_TOKEN: 'agent.token',
   SITEWATCH_BOT_ENABLED: 'bot.enabled',
   SITEWATCH_BOT_PUPPET: 'bot.puppet',

@@ -3,6 +3,8 @@ import { Column, Entity, Index, Unique, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber } from './columns';
 
 export type AlarmState = 'active' | 'resolved' | 'stale';
+/** 'site': read from the site's files; 'sitewatch': raised by Sitewatch's own checks. */
+export type AlarmSource = 'site' | 'sitewatch';
 
 @Entity('alarm')
 @Unique('uq_alarm_key', ['siteId', 'name', 'node', 'raisedAt'])
@@ -35,6 +37,31 @@ export class Alarm {
   /** record_time of the newest line that mentioned this alarm. */
   @Column({ name: 'last_seen_at', type: 'bigint', transformer: bigintNumber })
   lastSeenAt: number;
+
+  @Column({ type: 'varchar', length: 16, default: 'site' })
+  source: AlarmSource;
+
+  @Column({ name: 'acked_by', type: 'int', nullable: true })
+  ackedBy: number | null;
+
+  @Column({ name: 'acked_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  ackedAt: number | null;
+
+  /** When the raise notice was queued (null: silenced, or raised already resolved). */
+  @Column({ name: 'notified_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  notifiedAt: number | null;
+
+  @Column({ name: 'reminders_sent', type: 'int', default: 0 })
+  remindersSent: number;
+
+  @Column({ name: 'last_reminded_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  lastRemindedAt: number | null;
+
+  @Column({ name: 'escalated_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  escalatedAt: number | null;
+
+  @Column({ name: 'stale_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  staleAt: number | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;

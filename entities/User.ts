@@ -26,6 +26,18 @@ export class User {
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 
+  /** Alarm emails for the sites this user manages (when an email is set). */
+  @Column({ name: 'notify_email', type: 'boolean', default: true })
+  notifyEmail: boolean;
+
+  /** Alarm pushes to this user's bound WeChat contact. */
+  @Column({ name: 'notify_wechat', type: 'boolean', default: false })
+  notifyWechat: boolean;
+
+  /** The daily report by email. */
+  @Column({ name: 'report_email', type: 'boolean', default: false })
+  reportEmail: boolean;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;
 

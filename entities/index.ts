@@ -6,10 +6,13 @@ import { CpuSample } from './CpuSample';
 import { DiskSample } from './DiskSample';
 import { IngestCursor } from './IngestCursor';
 import { IngestError } from './IngestError';
+import { JobLease } from './JobLease';
 import { MemSample } from './MemSample';
+import { OutboxMessage, type OutboxStatus } from './OutboxMessage';
 import { RoomSubscription } from './RoomSubscription';
 import { Server } from './Server';
 import { ServerNode } from './ServerNode';
+import { Silence } from './Silence';
 import { Site } from './Site';
 import { User, type Role } from './User';
 import { WechatBinding } from './WechatBinding';
@@ -24,12 +27,16 @@ export {
   DiskSample,
   IngestCursor,
   IngestError,
+  JobLease,
   MemSample,
+  OutboxMessage,
   Server,
   ServerNode,
+  Silence,
   Site,
   User,
   type Role,
+  type OutboxStatus,
 };
 
 export const entities = [
@@ -42,9 +49,12 @@ export const entities = [
   DiskSample,
   IngestCursor,
   IngestError,
+  JobLease,
   MemSample,
+  OutboxMessage,
   Server,
   ServerNode,
+  Silence,
   Site,
   User,
 ];

@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'INGEST_FAILED'
   | 'LINE_INVALID'
   | 'RENDER_TIMEOUT'
-  | 'RENDER_FAILED';
+  | 'RENDER_FAILED'
+  | 'NOTIFY_SEND_FAILED'
+  | 'NOTIFY_BAD_RECIPIENT'
+  | 'BOT_OFFLINE';
 
 export class SitewatchError extends Error {
   constructor(

@@ -1,12 +1,28 @@
-// Composition root: config -> DataSource -> renderer -> ingest -> bot -> scheduler; shutdown in reverse order.
+// Composition root: config -> DataSource -> renderer -> notifications -> ingest -> bot -> channels -> scheduler; shutdown in reverse.
 import type { DataSource } from 'typeorm';
+import { loadAlarmDict } from '../config/alarm-dict';
 import type { Config } from '../config/schema';
 import { createCommandRegistry } from '../commands/registry';
 import { createCommandRouter } from '../commands/router';
+import { createAlarmNotifier } from './alarms/notifier';
+import { createReminders, markStale } from './alarms/reminders';
+import { createSelfAlarms } from './alarms/self-alarms';
+import { createLeases, defaultHubId, type Leases } from './cluster/leases';
 import { migrate, openDataSource } from './db/data-source';
+import { describeError } from './errors';
 import { type IngestService, createIngestService } from './ingest/ingest-service';
+import { createDailyReportJobs, createNotifyJob, createReminderJob } from './jobs/alarm-jobs';
 import { createIngestJob } from './jobs/ingest-job';
+import { createRetentionJob } from './jobs/retention-job';
 import type { Logger } from './log';
+import { createBotNotices } from './notify/bot-notices';
+import { createChannels } from './notify/channels/registry';
+import { createDailyReport, type DailyReport } from './notify/daily-report';
+import { createDispatcher, type Dispatcher } from './notify/dispatcher';
+import { createNoticeCharts } from './notify/notice-chart';
+import type { RecipientConfig } from './notify/recipients';
+import type { Channel } from './notify/types';
+import type { Registry } from './registry';
 import { type ChartRenderer, createChartRenderer } from './render/chart-renderer';
 import { type Scheduler, createScheduler } from './scheduler/scheduler';
 import { dbResolvers } from './wechat/bindings';
@@ -19,6 +35,21 @@ export interface AppOptions {
   bot?: boolean;
   /** Run the scheduled jobs (default true; `sitewatch bot` runs the bot alone). */
   schedule?: boolean;
+  /** A puppet instance instead of config.bot.puppet (tests: wechaty-puppet-mock). */
+  puppet?: Parameters<typeof createWechatBot>[0]['puppet'];
+  now?: () => number;
+}
+
+/** The alarm and notification parts, exposed for the CLI and tests. */
+export interface Notifications {
+  leases: Leases;
+  channels: Registry<Channel>;
+  dispatcher: Dispatcher;
+  dailyReport: DailyReport;
+  /** After an ingest: stale sweep and Sitewatch's own checks (one hub at a time), then send. */
+  afterIngest(): Promise<void>;
+  /** Reminders due now (and the stale sweep). */
+  remind(): Promise<{ stale: number; reminded: number; escalated: number; messages: number }>;
 }
 
 export interface App {
@@ -28,12 +59,15 @@ export interface App {
   scheduler: Scheduler;
   renderer: ChartRenderer;
   bot: WechatBot | null;
+  notifications: Notifications;
   /** Start the bot and the scheduled work. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function createApp(config: Config, log: Logger, o: AppOptions = {}): Promise<App> {
+  const now = o.now ?? Date.now;
+  const dict = loadAlarmDict(config.alarms.dictPath);
   const ds = await openDataSource(config.db.url);
   try {
     const applied = await migrate(ds);
@@ -43,42 +77,149 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     throw err;
   }
   const renderer = createChartRenderer({ ...config.charts, log });
-  const ingest = createIngestService({ ds, config, log });
+  const renderChart = (option: Parameters<ChartRenderer['render']>[0]) => renderer.render(option);
+  const botEnabled = o.bot ?? config.bot.enabled;
+  const recipients: RecipientConfig = {
+    email: config.notify.email.smtpUrl !== null,
+    wechat: botEnabled,
+    wecomRobots: config.notify.wecom.robots,
+  };
+  const leases = createLeases({
+    ds,
+    owner: config.cluster.hubId ?? defaultHubId(),
+    ttlMs: config.cluster.leaseMs,
+    now,
+  });
+  const notifier = createAlarmNotifier({ dict, recipients, defaultTz: config.timezone });
+  const onAlarmChanges = (
+    em: Parameters<typeof notifier.onAlarmChanges>[0],
+    changes: Parameters<typeof notifier.onAlarmChanges>[1],
+  ) => notifier.onAlarmChanges(em, changes, now());
+  const ingest = createIngestService({ ds, config, log, now, leases, hooks: { onAlarmChanges } });
   const router = createCommandRouter(createCommandRegistry(), {
     ds,
     config,
     log,
-    renderChart: (option) => renderer.render(option),
-    now: Date.now,
+    renderChart,
+    now,
   });
-  const bot =
-    (o.bot ?? config.bot.enabled)
-      ? createWechatBot({
-          name: config.bot.name,
-          puppet: config.bot.puppet,
-          prefix: config.bot.prefix || undefined,
-          handle: createMessageHandler({ ds, router, log, now: Date.now }),
-          ...dbResolvers(ds),
-          queue: createOutgoingQueue({
-            perChatIntervalMs: config.bot.sendIntervalMs,
-            globalIntervalMs: config.bot.sendIntervalMs,
-            log,
-          }),
+
+  // Filled in below: the bot's state notices send at once through the dispatcher.
+  let dispatcher: Dispatcher | null = null;
+  const flush = () =>
+    void dispatcher
+      ?.runOnce()
+      .catch((err) => log.error({ err: describeError(err) }, 'outbox sweep failed'));
+  const botNotices = createBotNotices({ ds, recipients, log, flush });
+  const bot = botEnabled
+    ? createWechatBot({
+        name: config.bot.name,
+        puppet: o.puppet ?? config.bot.puppet,
+        prefix: config.bot.prefix || undefined,
+        handle: createMessageHandler({ ds, router, log, now }),
+        ...dbResolvers(ds),
+        queue: createOutgoingQueue({
+          perChatIntervalMs: config.bot.sendIntervalMs,
+          globalIntervalMs: config.bot.sendIntervalMs,
           log,
-        })
-      : null;
+        }),
+        onState: (e) => botNotices.onState(e),
+        log,
+      })
+    : null;
+
+  const channels = createChannels({ ds, config, log, bot });
+  const charts = createNoticeCharts({ ds, lang: config.charts.lang });
+  dispatcher = createDispatcher({
+    ds,
+    channels,
+    log,
+    owner: leases.owner,
+    ...config.notify,
+    chartFor: (n) => charts.chartFor(n),
+    renderChart,
+    now,
+  });
+  const sender = dispatcher;
+  const selfAlarms = createSelfAlarms({ ds, config, log, notify: onAlarmChanges });
+  const reminders = createReminders({
+    ds,
+    dict,
+    recipients,
+    defaultTz: config.timezone,
+    everyMs: config.alarms.reminderEveryMinutes * 60_000,
+    maxReminders: config.alarms.maxReminders,
+  });
+  const dailyReport = createDailyReport({ ds, recipients, defaultTz: config.timezone });
+  const staleMs = config.alarms.staleAfterHours * 3600_000;
+
+  const notifications: Notifications = {
+    leases,
+    channels,
+    dispatcher: sender,
+    dailyReport,
+    async afterIngest() {
+      // Checks see every site's data, so one hub runs them at a time; sending is shared.
+      await leases.withLease('job:alarm-checks', async () => {
+        const stale = await markStale(ds, now(), staleMs);
+        const self = await selfAlarms.run(now());
+        if (stale + self.raised + self.resolved > 0) log.info({ stale, ...self }, 'alarm checks');
+      });
+      await sender.runOnce();
+    },
+    async remind() {
+      const stale = await markStale(ds, now(), staleMs);
+      const r = await reminders.run(now());
+      if (r.messages > 0) await sender.runOnce();
+      return { stale, ...r };
+    },
+  };
+
+  const zones = (
+    (await ds.query('SELECT DISTINCT timezone FROM site WHERE timezone IS NOT NULL')) as {
+      timezone: string;
+    }[]
+  ).map((r) => r.timezone);
+  const s = config.schedule;
   const scheduler = createScheduler(
     o.schedule === false
       ? []
       : [
           createIngestJob({
             ingest,
-            schedule: config.schedule.ingest,
+            schedule: s.ingest,
             timezone: config.timezone,
             log,
+            after: () => notifications.afterIngest(),
           }),
+          createNotifyJob({
+            schedule: s.notify,
+            timezone: config.timezone,
+            sweep: () => sender.runOnce(),
+            log,
+          }),
+          createReminderJob({
+            schedule: s.reminders,
+            timezone: config.timezone,
+            run: () => notifications.remind(),
+            log,
+          }),
+          ...createDailyReportJobs({
+            schedule: s.dailyReport,
+            defaultTz: config.timezone,
+            zones,
+            run: async (t, tz) => {
+              const r = await dailyReport.run(t, tz);
+              await sender.runOnce();
+              return r;
+            },
+            log,
+            now,
+          }),
+          createRetentionJob({ ds, config, log, now }),
         ],
     log,
+    leases,
   );
   let stopped = false;
   return {
@@ -88,6 +229,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     scheduler,
     renderer,
     bot,
+    notifications,
     async start() {
       scheduler.start();
       // The bot logs in and restarts on its own; the hub does not wait for a QR scan.
@@ -97,8 +239,9 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     async stop() {
       if (stopped) return;
       stopped = true;
-      await bot?.stop();
       await scheduler.stop();
+      await bot?.stop();
+      for (const c of channels.list()) await c.close?.();
       await renderer.close();
       await ds.destroy();
     },

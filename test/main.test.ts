@@ -26,7 +26,13 @@ describe('createApp', () => {
     });
     const app = await createApp(config, silentLogger);
     expect(app.bot).not.toBeNull();
-    expect(app.scheduler.jobs().map((j) => j.name)).toEqual(['ingest']);
+    expect(app.scheduler.jobs().map((j) => j.name)).toEqual([
+      'ingest',
+      'notify',
+      'reminders',
+      'daily-report',
+      'retention',
+    ]);
     await app.start();
     await new Promise((r) => setTimeout(r, 300));
     expect(['starting', 'scanning', 'online', 'offline']).toContain(app.bot!.health().state);

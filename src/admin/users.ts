@@ -77,3 +77,37 @@ export async function setPassword(ds: DataSource, login: string, password: strin
     .update({ login }, { passwordHash: await hashPassword(password) });
   if (!res.affected) throw new SitewatchError('NOT_FOUND', `No user "${login}".`);
 }
+
+/** Which notifications a user gets; absent fields are left as they are. */
+export interface NotifySettings {
+  /** Alarm emails for the sites the user manages (needs an email address). */
+  notifyEmail?: boolean;
+  /** Alarm pushes to the user's bound WeChat contact. */
+  notifyWechat?: boolean;
+  /** The daily report by email. */
+  reportEmail?: boolean;
+  /** The address for both; null removes it. */
+  email?: string | null;
+}
+
+/** Change a user's notification settings and return the user as stored afterwards. */
+export async function setNotifySettings(
+  ds: DataSource,
+  login: string,
+  settings: NotifySettings,
+): Promise<User> {
+  const repo = ds.getRepository(User);
+  const user = await repo.findOne({ where: { login } });
+  if (!user) throw new SitewatchError('NOT_FOUND', `No user "${login}".`);
+  const patch: Partial<User> = {};
+  if (settings.email !== undefined) {
+    const ok = userInput.shape.email.safeParse(settings.email);
+    if (!ok.success) throw new SitewatchError('USAGE', `email ${ok.error.issues[0].message}`);
+    patch.email = ok.data;
+  }
+  if (settings.notifyEmail !== undefined) patch.notifyEmail = settings.notifyEmail;
+  if (settings.notifyWechat !== undefined) patch.notifyWechat = settings.notifyWechat;
+  if (settings.reportEmail !== undefined) patch.reportEmail = settings.reportEmail;
+  if (Object.keys(patch).length > 0) await repo.update({ id: user.id }, patch);
+  return repo.findOneOrFail({ where: { id: user.id } });
+}

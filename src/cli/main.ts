@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, processEnv } from '../../config/schema';
 import { SitewatchError, describeError } from '../errors';
 import { registerAgent } from './commands/agent';
+import { registerAlarm } from './commands/alarm';
 import { registerAsk } from './commands/ask';
 import { registerDb } from './commands/db';
 import { registerDemo } from './commands/demo';
 import { registerErrors } from './commands/errors';
 import { registerIngest } from './commands/ingest';
+import { registerOutbox } from './commands/outbox';
 import { registerSimulate } from './commands/simulate';
 import { registerSite } from './commands/site';
 import { registerStart } from './commands/start';
@@ -24,6 +26,8 @@ const COMMANDS = [
   registerUser,
   registerIngest,
   registerErrors,
+  registerAlarm,
+  registerOutbox,
   registerStart,
   registerAgent,
   registerSimulate,

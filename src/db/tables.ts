@@ -1,5 +1,8 @@
 // Every table of the schema, children before parents (the order to empty or drop them in).
 export const TABLES_CHILD_FIRST = [
+  'outbox',
+  'job_lease',
+  'silence',
   'room_subscription',
   'bind_code',
   'wechat_binding',

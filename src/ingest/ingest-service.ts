@@ -1,5 +1,6 @@
 // Ingest of all sites: which days to fetch, sites in parallel with a limit, retries, per-site status recorded.
 import pLimit from 'p-limit';
+import type { Leases } from '../cluster/leases';
 import type { DataSource } from 'typeorm';
 import { IngestCursor, Site } from '../../entities';
 import type { Config } from '../../config/schema';
@@ -26,6 +27,11 @@ export interface IngestRequest {
   date?: string;
   /** The last N days including today, fetched even if already finished. */
   days?: number;
+  /**
+   * The scheduled slot (fire minute) of this run: with leases, a site done for this slot by any hub
+   * is not ingested again by another.
+   */
+  slot?: number;
 }
 
 export interface SiteResult {
@@ -43,6 +49,8 @@ export interface IngestDeps {
   formats?: FileFormat[];
   sourceFactory?: (o: SourceOptions) => FileSource;
   now?: () => number;
+  /** Several hubs on one database: each site is ingested under a lease, so hubs split the sites. */
+  leases?: Leases;
 }
 
 export interface IngestService {
@@ -204,8 +212,21 @@ export function createIngestService(deps: IngestDeps): IngestService {
       if (req.site && sites.length === 0)
         throw new SitewatchError('NOT_FOUND', `No site "${req.site}".`);
       const limit = pLimit(cfg.concurrency);
+      const leases = deps.leases;
       // One site's failure is caught inside runSite, so Promise.all never rejects on its account.
-      return Promise.all(sites.map((s) => limit(() => runSite(s, req))));
+      const results = await Promise.all(
+        sites.map((s) =>
+          limit(async () => {
+            if (!leases) return runSite(s, req);
+            const r = await leases.withLease(`ingest:${s.id}`, () => runSite(s, req), {
+              slot: req.slot,
+            });
+            return r.ran ? r.value : null;
+          }),
+        ),
+      );
+      // Sites another hub holds (or already did for this slot) are left out.
+      return results.filter((r): r is SiteResult => r !== null);
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { IngestService } from '../ingest/ingest-service';
 import { summarize } from '../ingest/ingest-service';
 import type { Logger } from '../log';
+import { slotOf } from '../scheduler/scheduler';
 import type { Job } from '../scheduler/types';
 
 export function createIngestJob(deps: {
@@ -9,13 +10,17 @@ export function createIngestJob(deps: {
   schedule: string;
   timezone: string;
   log: Logger;
+  /** Runs after every ingest (alarm checks, sending the notifications it queued). */
+  after?: () => Promise<void>;
 }): Job {
   return {
     name: 'ingest',
     schedule: deps.schedule,
     timezone: deps.timezone,
-    async run() {
-      const results = await deps.ingest.run();
+    // Every hub ingests: the sites are split between hubs by per-site leases.
+    cluster: 'shared',
+    async run(ctx) {
+      const results = await deps.ingest.run(ctx.scheduled ? { slot: slotOf(ctx.firedAt) } : {});
       for (const r of results) {
         const t = summarize(r.files);
         const fields = {
@@ -28,6 +33,7 @@ export function createIngestJob(deps: {
         if (r.ok) deps.log.info(fields, 'site ingested');
         else deps.log.warn({ ...fields, err: r.error }, 'site ingest failed');
       }
+      await deps.after?.();
     },
   };
 }

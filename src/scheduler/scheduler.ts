@@ -1,5 +1,6 @@
 // Runs jobs on their cron schedules with node-cron: never on top of a still-running run, each run logged.
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Leases } from '../cluster/leases';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
 import { createRegistry } from '../registry';
@@ -13,21 +14,41 @@ export interface Scheduler {
   jobs(): readonly Job[];
 }
 
-export function createScheduler(jobList: Job[], log: Logger): Scheduler {
+/** The scheduled slot a fire time belongs to: its minute (hubs' clocks and timers differ by seconds). */
+export function slotOf(d: Date): number {
+  return Math.floor(d.getTime() / 60_000) * 60_000;
+}
+
+export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): Scheduler {
   const registry = createRegistry<Job>('job', jobList);
   const running = new Map<string, Promise<void>>();
   const tasks: ScheduledTask[] = [];
 
-  async function execute(job: Job, firedAt: Date): Promise<boolean> {
+  /** Runs the job, under a lease when another hub could run it too; false when it did not run. */
+  async function guarded(job: Job, firedAt: Date, scheduled: boolean): Promise<boolean> {
+    if (!leases || job.cluster === 'shared') {
+      await job.run({ firedAt, scheduled });
+      return true;
+    }
+    const r = await leases.withLease(`job:${job.name}`, () => job.run({ firedAt, scheduled }), {
+      slot: scheduled ? slotOf(firedAt) : undefined,
+    });
+    return r.ran;
+  }
+
+  async function execute(job: Job, firedAt: Date, scheduled: boolean): Promise<boolean> {
     if (running.has(job.name)) {
       log.warn({ job: job.name }, 'job still running; this run is skipped');
       return false;
     }
     const started = Date.now();
     log.info({ job: job.name }, 'job started');
-    const p = job
-      .run({ firedAt })
-      .then(() => log.info({ job: job.name, ms: Date.now() - started }, 'job finished'))
+    const p = guarded(job, firedAt, scheduled)
+      .then((ran) =>
+        ran
+          ? log.info({ job: job.name, ms: Date.now() - started }, 'job finished')
+          : log.info({ job: job.name }, 'job skipped: another hub runs it'),
+      )
       .catch((err) =>
         log.error(
           { job: job.name, ms: Date.now() - started, err: describeError(err) },
@@ -45,7 +66,7 @@ export function createScheduler(jobList: Job[], log: Logger): Scheduler {
     start() {
       for (const job of registry.list()) {
         tasks.push(
-          cron.schedule(job.schedule, (ctx) => execute(job, ctx.date), {
+          cron.schedule(job.schedule, (ctx) => execute(job, ctx.date, true), {
             name: job.name,
             timezone: job.timezone,
             noOverlap: true,
@@ -58,6 +79,6 @@ export function createScheduler(jobList: Job[], log: Logger): Scheduler {
       // Let runs in flight finish, so that nothing is cut between its writes.
       await Promise.all(running.values());
     },
-    runNow: (name) => execute(registry.require(name), new Date()),
+    runNow: (name) => execute(registry.require(name), new Date(), false),
   };
 }

@@ -1,4 +1,4 @@
-// The WeChat bot: Wechaty on a puppet, answers contacts and mentioning rooms through the outgoing queue, restarts itself.
+// The WeChat bot: Wechaty on a puppet, answers contacts and mentioning rooms through the outgoing queue, pushes, restarts itself.
 import * as qrcodeTerminal from 'qrcode-terminal';
 import { FileBox } from 'file-box';
 import {
@@ -8,12 +8,14 @@ import {
   types,
   type Contact,
   type Message,
+  type Room,
   type Wechaty,
   type WechatyOptions,
 } from 'wechaty';
 import type { Caller, Reply, RoomContext } from '../../commands/types';
-import { describeError } from '../errors';
+import { SitewatchError, describeError } from '../errors';
 import type { Logger } from '../log';
+import { aliasForLogin } from './bindings';
 import type { OutgoingQueue } from './outgoing-queue';
 
 /** A puppet instance (as Wechaty takes it). */
@@ -65,6 +67,15 @@ export interface WechatBotOptions {
   qrOut?: NodeJS.WritableStream | null;
   /** Longest stop() waits for queued replies. */
   stopDrainMs?: number;
+  /** Login state changes (scan with its QR URL, login, logout), e.g. for a "bot logged out" notice. */
+  onState?: (e: BotStateEvent) => void;
+}
+
+export interface BotStateEvent {
+  state: 'scanning' | 'online' | 'offline';
+  /** The login QR code's URL while scanning; null otherwise. */
+  qrUrl: string | null;
+  at: number;
 }
 
 /** Identical puppet errors within this window are counted, not logged again. */
@@ -84,7 +95,15 @@ export interface WechatBot {
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): BotHealth;
-  /** The Wechaty instance (for pushes: find a room or contact and `say`). */
+  /**
+   * Push to a room, found by its id in this session, else by its topic; through the outgoing queue,
+   * resolving once every reply was delivered. Throws SitewatchError BOT_OFFLINE,
+   * NOTIFY_BAD_RECIPIENT (no such room) or NOTIFY_SEND_FAILED.
+   */
+  sendToRoom(topic: string, roomId: string | null, replies: Reply[]): Promise<void>;
+  /** Push to the contact bound to a user, found by its `sw-<login>` alias; errors as sendToRoom. */
+  sendToUser(login: string, replies: Reply[]): Promise<void>;
+  /** The Wechaty instance. */
   readonly wechaty: Wechaty;
 }
 
@@ -127,6 +146,25 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
   let pendingRestart = false;
   let startInProgress = false; // errors while starting are the start's failure, handled there
   const inFlight = new Set<Promise<void>>();
+  let lastEmitted: BotStateEvent['state'] | null = null;
+
+  const deliverTo =
+    (conversation: Room | Contact) =>
+    async (part: Reply): Promise<void> => {
+      if (part.kind === 'text') await conversation.say(part.text);
+      else await conversation.say(FileBox.fromBase64(part.png.toString('base64'), part.name));
+    };
+
+  function emitState(next: BotStateEvent['state'], url: string | null): void {
+    // A hub shutting down is not a logout; and one logout often comes with a second (restart's stop).
+    if (!o.onState || stopping || (next === 'offline' && lastEmitted === 'offline')) return;
+    lastEmitted = next;
+    try {
+      o.onState({ state: next, qrUrl: url, at: Date.now() });
+    } catch (err) {
+      log.error({ err: describeError(err), state: next }, 'wechat state listener failed');
+    }
+  }
 
   function scheduleRestart(reason: string): void {
     if (stopping || restartTimer || restarting) return;
@@ -185,6 +223,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     qrUrl = qrcodeValueToImageUrl(qrcode);
     // Not `url`: the logger redacts that key.
     log.info({ qrUrl }, 'wechat login: scan the QR code');
+    emitState('scanning', qrUrl);
     if (qrOut) qrcodeTerminal.generate(qrcode, { small: true }, (art) => qrOut.write(`${art}\n`));
   });
 
@@ -193,11 +232,13 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     qrUrl = undefined;
     failures = 0;
     log.info({ user: user.name() }, 'wechat logged in');
+    emitState('online', null);
   });
 
   wechaty.on('logout', (user, reason) => {
     state = 'offline';
     log.warn({ user: user.name(), reason }, 'wechat logged out');
+    emitState('offline', null);
     scheduleRestart('logout');
   });
 
@@ -222,6 +263,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     // Wechaty also reports failures of single calls (an alias, a send); only a lost session restarts.
     if (!stopping && !startInProgress && !wechaty.isLoggedIn) {
       state = 'offline';
+      emitState('offline', null);
       scheduleRestart('puppet error');
     }
   });
@@ -251,10 +293,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     }
     const conversation = room ?? talker;
     const chatId = conversation.id;
-    const deliver = async (part: Reply): Promise<void> => {
-      if (part.kind === 'text') await conversation.say(part.text);
-      else await conversation.say(FileBox.fromBase64(part.png.toString('base64'), part.name));
-    };
+    const deliver = deliverTo(conversation);
 
     let replies: Reply[];
     try {
@@ -294,8 +333,74 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     o.onBind?.({ contactId: contact.id, contactName: contact.name(), alias });
   }
 
+  function assertOnline(what: string): void {
+    if (state !== 'online' || !wechaty.isLoggedIn) {
+      throw new SitewatchError(
+        'BOT_OFFLINE',
+        `The WeChat bot is not logged in (${state}); cannot send to ${what}.`,
+      );
+    }
+  }
+
+  async function push(conversation: Room | Contact, what: string, replies: Reply[]): Promise<void> {
+    // Queued in order, synchronously, so the queue keeps them in this order.
+    const sends = replies.map((r) => o.queue.send(conversation.id, deliverTo(conversation), r));
+    const results = await Promise.allSettled(sends);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      throw new SitewatchError(
+        'NOTIFY_SEND_FAILED',
+        `WeChat message to ${what} not delivered: ${describeError(failed.reason)}`,
+        { cause: failed.reason },
+      );
+    }
+  }
+
+  async function findRoom(topic: string, roomId: string | null): Promise<Room | undefined> {
+    // Ids are per login session: a stored id may be stale. Searching by id first does not raise
+    // Wechaty `error` events for an unknown id, as Room.find({ id }) would.
+    if (roomId && (await wechaty.puppet.roomSearch({ id: roomId })).length > 0) {
+      const room = await wechaty.Room.find({ id: roomId });
+      if (room) return room;
+    }
+    return wechaty.Room.find({ topic });
+  }
+
+  async function lookup<T>(what: string, find: () => Promise<T | undefined>): Promise<T> {
+    let found: T | undefined;
+    try {
+      found = await find();
+    } catch (err) {
+      throw new SitewatchError(
+        'NOTIFY_SEND_FAILED',
+        `Looking up ${what} in WeChat failed: ${describeError(err)}`,
+        { cause: err },
+      );
+    }
+    if (!found) {
+      throw new SitewatchError(
+        'NOTIFY_BAD_RECIPIENT',
+        `${what[0].toUpperCase()}${what.slice(1)} is not in the bot's contact list.`,
+      );
+    }
+    return found;
+  }
+
   return {
     wechaty,
+    async sendToRoom(topic, roomId, replies) {
+      const what = `room "${topic}"`;
+      assertOnline(what);
+      const room = await lookup(what, () => findRoom(topic, roomId));
+      await push(room, what, replies);
+    },
+    async sendToUser(login, replies) {
+      const alias = aliasForLogin(login);
+      const what = `user ${login}'s WeChat contact (alias "${alias}")`;
+      assertOnline(`user ${login}`);
+      const contact = await lookup(what, () => wechaty.Contact.find({ alias }));
+      await push(contact, what, replies);
+    },
     async start() {
       stopping = false;
       started = true;

@@ -111,8 +111,12 @@ export function createOutgoingQueue(o: OutgoingQueueOptions): OutgoingQueue {
   async function deliverPart(chatId: string, chat: Chat, job: Job, part: Reply): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const backoff = attempt === 0 ? 0 : retryDelayMs * 2 ** (attempt - 1);
-      const wait = reserve(chat, Date.now() + backoff) - Date.now();
-      if (wait > 0) await sleep(wait);
+      const slot = reserve(chat, Date.now() + backoff);
+      while (Date.now() < slot) await sleep(slot - Date.now());
+      // A late timer (a busy machine) must not shorten the gap to the next message: count from the real start.
+      const started = Date.now();
+      chat.nextAt = Math.max(chat.nextAt, started + perChatIntervalMs);
+      globalNextAt = Math.max(globalNextAt, started + globalIntervalMs);
       try {
         await job.deliver(part);
         return;

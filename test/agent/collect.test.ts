@@ -367,14 +367,14 @@ describe('createCollectJob', () => {
     const dir = path.join(blocker, 'out');
     const { log, entries } = capture();
     const job = createCollectJob({ ...base(dir), cpuIntervalMs: 10, schedule: '*/5 * * * *', log });
-    await job.run({ firedAt: new Date() });
-    await job.run({ firedAt: new Date() });
+    await job.run({ firedAt: new Date(), scheduled: true });
+    await job.run({ firedAt: new Date(), scheduled: true });
     const failures = entries.filter((e) => e.msg === 'collector: sample failed and was skipped');
     expect(failures).toHaveLength(2);
     expect(failures[0]).toMatchObject({ level: 40, server: 'web01', dir });
     expect(String(failures[0].err)).toMatch(/ENOTDIR|EEXIST/);
     fs.rmSync(blocker);
-    await job.run({ firedAt: new Date() });
+    await job.run({ firedAt: new Date(), scheduled: true });
     expect(allLines(dir).length).toBeGreaterThan(0);
     for (const f of fs.readdirSync(dir)) parseFile(path.join(dir, f));
   });

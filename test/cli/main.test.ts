@@ -49,7 +49,8 @@ describe.each(engines)('sitewatch CLI [$name]', ({ url }) => {
   it('migrates, then says the schema is up to date', async () => {
     expect(await cli(['db', 'migrate'], env)).toEqual({
       code: 0,
-      stdout: 'Applied: InitialSchema1764028800000, BotBindings1764115200000\n',
+      stdout:
+        'Applied: InitialSchema1764028800000, BotBindings1764115200000, Notifications1764288000000\n',
       stderr: '',
     });
     expect(await cli(['db', 'migrate'], env)).toEqual({

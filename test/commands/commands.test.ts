@@ -42,6 +42,9 @@ describeEachEngine('bot commands', (db) => {
         '昨日 <局点>（yesterday） — 局点昨日的业务数据及与前一日的变化。',
         '报表 <局点> [天数]（report） — 局点最近若干天（默认 7，最多 90）的每日业务数据。',
         '告警 [局点]（alarms） — 当前活动告警（最新 10 条）；不写局点则列出所有可查询局点的告警。',
+        '确认 <告警编号>（ack） — 确认一条活动告警（编号见“告警”列表中的 #），之后不再提醒。',
+        '静默 <局点> <时长> [告警名]（silence） — 一段时间内（最长 30 天）不推送、不提醒局点的告警，或只其中一个告警名；不写参数则列出当前静默。',
+        '解除静默 <静默编号>（unsilence） — 提前结束一个静默；发送“静默”查看当前静默及其编号。',
         '服务器 <名称或IP>（server） — 服务器的系统信息、最新读数和近 24 小时 CPU/内存图。',
         'cpu <服务器> [小时]（处理器） — 服务器最近若干小时（默认 24，最多 720）的 CPU 使用率。',
         '内存 <服务器> [小时]（mem/memory） — 服务器最近若干小时（默认 24，最多 720）的内存使用率。',
@@ -238,20 +241,20 @@ describeEachEngine('bot commands', (db) => {
     ]);
   });
 
-  it('告警 lists active alarms newest first with node, time, description and duration', async () => {
+  it('告警 lists active alarms newest first with their number (alarm id), node, time, description and duration', async () => {
     expect(texts(await ask('告警', s.li))).toEqual([
       [
         '活动告警 3 条：',
-        '1. 【上海移动】app01 MEM_HIGH：memory over 85%（2026-11-25 12:30 起，已 30分）',
-        '2. 【北京一号】app01 CPU_HIGH：cpu over 90% for 5 minutes（2026-11-25 19:30 起，已 1小时30分）',
-        '3. 【北京一号】db01 DISK_FULL：disk / at 90%（2026-11-23 18:00 起，已 2天3小时）',
+        '#4 【上海移动】app01 MEM_HIGH：memory over 85%（2026-11-25 12:30 起，已 30分）',
+        '#1 【北京一号】app01 CPU_HIGH：cpu over 90% for 5 minutes（2026-11-25 19:30 起，已 1小时30分）',
+        '#2 【北京一号】db01 DISK_FULL：disk / at 90%（2026-11-23 18:00 起，已 2天3小时）',
       ].join('\n'),
     ]);
     expect(texts(await ask('alarms bj01', s.li))).toEqual([
       [
         '北京一号（BJ01）活动告警 2 条：',
-        '1. app01 CPU_HIGH：cpu over 90% for 5 minutes（2026-11-25 19:30 起，已 1小时30分）',
-        '2. db01 DISK_FULL：disk / at 90%（2026-11-23 18:00 起，已 2天3小时）',
+        '#1 app01 CPU_HIGH：cpu over 90% for 5 minutes（2026-11-25 19:30 起，已 1小时30分）',
+        '#2 db01 DISK_FULL：disk / at 90%（2026-11-23 18:00 起，已 2天3小时）',
       ].join('\n'),
     ]);
     expect(texts(await ask('告警', s.wang))).toEqual(['北京二号（BJ02）没有活动告警。']);

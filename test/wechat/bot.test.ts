@@ -3,14 +3,20 @@ import { join } from 'node:path';
 import { FileBox } from 'file-box';
 import { log as wechatyLog } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import type { RoomContext } from '../../commands/types';
+import type { Reply, RoomContext } from '../../commands/types';
 import { WechatBinding } from '../../entities';
 import { addUser } from '../../src/admin/users';
+import { SitewatchError } from '../../src/errors';
 import { createLogger, silentLogger } from '../../src/log';
 import type { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { bindContact, dbResolvers } from '../../src/wechat/bindings';
-import { createWechatBot, DEFAULT_PUPPET, loadPuppet } from '../../src/wechat/bot';
+import {
+  createWechatBot,
+  DEFAULT_PUPPET,
+  loadPuppet,
+  type BotStateEvent,
+} from '../../src/wechat/bot';
 import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
 import { describeEachEngine, resetDb } from '../helpers/db';
 
@@ -340,5 +346,138 @@ describeEachEngine('wechat bot bindings across logins', (db) => {
     const row = await db().ds.getRepository(WechatBinding).findOneByOrFail({ userId: li.id });
     expect(row.contactId).toBe(alice2.id);
     expect(bound).toEqual(['sw-li.lei']);
+  });
+});
+
+describe('wechat bot pushes and login state events', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.bot.stop();
+    h = undefined;
+  });
+
+  it('reports scan (with the QR URL), login and logout to onState, not the stop', async () => {
+    const events: BotStateEvent[] = [];
+    h = await startHarness({ login: false, onState: (e) => events.push(e) });
+    const t0 = Date.now();
+    h.mocker.scan('https://login.weixin.qq.com/l/abc');
+    await waitFor(() => events.length === 1, 'scan event');
+    expect(events[0]).toEqual({
+      state: 'scanning',
+      qrUrl: h.bot.health().qrUrl,
+      at: expect.any(Number),
+    });
+    expect(events[0].qrUrl).toMatch(/^https?:\/\/.+abc/);
+    expect(events[0].at).toBeGreaterThanOrEqual(t0);
+    h.mocker.login(h.me);
+    await waitFor(() => events.length === 2, 'login event');
+    expect(events[1]).toMatchObject({ state: 'online', qrUrl: null });
+    await h.puppet.logout();
+    await waitFor(() => events.length === 3, 'logout event');
+    expect(events[2]).toMatchObject({ state: 'offline', qrUrl: null });
+    // the restart's own stop does not report a second logout
+    await waitFor(() => h?.bot.health().restarts === 1 && h.puppet.state.active(), 'restarted');
+    h.mocker.login(h.me);
+    await waitFor(() => events.length === 4, 'login again');
+    await h.bot.stop();
+    h = undefined;
+    expect(events.map((e) => e.state)).toEqual(['scanning', 'online', 'offline', 'online']);
+  });
+
+  it('keeps working when the state listener throws, and logs it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger(
+      'error',
+      new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
+    );
+    h = await startHarness({
+      log,
+      onState: () => {
+        throw new Error('listener broke');
+      },
+    });
+    expect(h.bot.health().state).toBe('online');
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'wechat state listener failed',
+        err: 'listener broke',
+        state: 'online',
+      }),
+    );
+    const alice = h.mocker.createContact({ name: 'Alice' });
+    const got = h.inbox(alice);
+    alice.say('hi').to(h.me);
+    await waitFor(() => got.length === 1, 'reply');
+    expect(got[0].text).toBe('echo hi');
+  });
+
+  it('pushes to a room by id (after a rename) and by topic, text and image in order', async () => {
+    h = await startHarness({});
+    const room = h.mocker.createRoom({ topic: '运维群', memberIdList: [h.me.id] });
+    const other = h.mocker.createRoom({ topic: '闲聊群', memberIdList: [h.me.id] });
+    const got = h.inbox(room);
+    const gotOther = h.inbox(other);
+    const image: Reply = { kind: 'image', png: PNG, name: 'c.png', alt: 'chart' };
+    await h.bot.sendToRoom('运维群', null, [{ kind: 'text', text: 'one' }, image]);
+    expect(got.map((g) => g.kind)).toEqual(['text', 'image']);
+    expect(got[0].text).toBe('one');
+    expect(Buffer.from(got[1].base64 ?? '', 'base64').equals(PNG)).toBe(true);
+    // a stored topic that is no longer the room's, with the room's id: found by id
+    await h.bot.sendToRoom('旧群名', room.id, [{ kind: 'text', text: 'two' }]);
+    // a stale id from an earlier session: found by topic
+    await h.bot.sendToRoom('运维群', '@@stale-id', [{ kind: 'text', text: 'three' }]);
+    expect(got.map((g) => g.text)).toEqual(['one', '', 'two', 'three']);
+    expect(gotOther).toEqual([]);
+  });
+
+  it('throws NOTIFY_BAD_RECIPIENT for an unknown room or user, BOT_OFFLINE when logged out', async () => {
+    h = await startHarness({});
+    await expect(
+      h.bot.sendToRoom('没有这个群', null, [{ kind: 'text', text: 'x' }]),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        code: 'NOTIFY_BAD_RECIPIENT',
+        message: 'Room "没有这个群" is not in the bot\'s contact list.',
+      }),
+    );
+    await expect(h.bot.sendToUser('nobody', [{ kind: 'text', text: 'x' }])).rejects.toThrow(
+      expect.objectContaining({
+        code: 'NOTIFY_BAD_RECIPIENT',
+        message:
+          'User nobody\'s WeChat contact (alias "sw-nobody") is not in the bot\'s contact list.',
+      }),
+    );
+    const room = h.mocker.createRoom({ topic: 'ops', memberIdList: [h.me.id] });
+    const got = h.inbox(room);
+    await h.puppet.logout();
+    await waitFor(() => h?.bot.health().state !== 'online', 'offline');
+    await expect(h.bot.sendToRoom('ops', room.id, [{ kind: 'text', text: 'x' }])).rejects.toThrow(
+      expect.objectContaining({ code: 'BOT_OFFLINE' }),
+    );
+    await expect(h.bot.sendToUser('li.lei', [{ kind: 'text', text: 'x' }])).rejects.toThrow(
+      expect.objectContaining({ code: 'BOT_OFFLINE' }),
+    );
+    expect(got).toEqual([]);
+  });
+
+  it('throws NOTIFY_SEND_FAILED once the queue gives up, after its retries', async () => {
+    h = await startHarness({});
+    const room = h.mocker.createRoom({ topic: 'ops', memberIdList: [h.me.id] });
+    let attempts = 0;
+    h.puppet.messageSendText = async () => {
+      attempts++;
+      throw new Error('WeChat refused the message');
+    };
+    const err = await h.bot.sendToRoom('ops', room.id, [{ kind: 'text', text: 'x' }]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SitewatchError);
+    expect(err).toMatchObject({
+      code: 'NOTIFY_SEND_FAILED',
+      message: 'WeChat message to room "ops" not delivered: WeChat refused the message',
+    });
+    // the first try and the queue's 3 retries
+    expect(attempts).toBe(4);
   });
 });

@@ -6,7 +6,12 @@ import { PassThrough } from 'node:stream';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { Caller, RoomContext } from '../../commands/types';
 import { type Logger, silentLogger } from '../../src/log';
-import { createWechatBot, type MessageHandler, type WechatBot } from '../../src/wechat/bot';
+import {
+  createWechatBot,
+  type BotStateEvent,
+  type MessageHandler,
+  type WechatBot,
+} from '../../src/wechat/bot';
 import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
 
 export type ContactMock = ReturnType<mock.Mocker['createContact']>;
@@ -49,6 +54,8 @@ export interface Received {
   kind: 'text' | 'image';
   text: string;
   base64?: string;
+  /** An image's file name. */
+  name?: string;
   at: number;
 }
 
@@ -80,6 +87,9 @@ export async function startHarness(o: {
   resolveRoom?: (r: { id: string; topic: string }) => Promise<RoomContext | null>;
   prefix?: string;
   login?: boolean;
+  onState?: (e: BotStateEvent) => void;
+  /** The outgoing queue's longest text message (its default otherwise). */
+  maxTextLength?: number;
 }): Promise<Harness> {
   const mocker = new mock.Mocker();
   const puppet = new AliasKeepingPuppetMock({ mocker });
@@ -90,6 +100,7 @@ export async function startHarness(o: {
     perChatIntervalMs: PER_CHAT_MS,
     globalIntervalMs: 10,
     retryDelayMs: 10,
+    maxTextLength: o.maxTextLength,
     log: silentLogger,
   });
   const bot = createWechatBot({
@@ -104,6 +115,7 @@ export async function startHarness(o: {
     qrOut,
     restartDelayMs: 20,
     stopDrainMs: 2000,
+    onState: o.onState,
   });
   await bot.start();
   const me = mocker.createContact({ name: 'Sitewatch' });
@@ -118,10 +130,11 @@ export async function startHarness(o: {
       who.on('message', (m) => {
         // Contacts also see their own messages; keep only what the logged-in bot said.
         if (m.talker().id !== puppet.currentUserId) return;
-        const json = mocker.cacheFileBoxPayload.get(m.id) as { base64?: string } | undefined;
+        const json = mocker.cacheFileBoxPayload.get(m.id) as
+          { base64?: string; name?: string } | undefined;
         l.push(
           json
-            ? { kind: 'image', text: '', base64: json.base64, at: Date.now() - t0 }
+            ? { kind: 'image', text: '', base64: json.base64, name: json.name, at: Date.now() - t0 }
             : { kind: 'text', text: m.text() ?? '', at: Date.now() - t0 },
         );
       });

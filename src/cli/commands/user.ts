@@ -1,7 +1,8 @@
-// `sitewatch user …`: create and list users.
-import type { Command } from 'commander';
+// `sitewatch user …`: create and list users, bind codes, notification settings.
+import { Option, type Command } from 'commander';
+import { WechatBinding } from '../../../entities';
 import { createBindCode } from '../../admin/bind-codes';
-import { addUser, listUsers } from '../../admin/users';
+import { addUser, listUsers, setNotifySettings } from '../../admin/users';
 import { formatInstant } from '../../time';
 import { readAll, table } from '../io';
 import type { CliContext } from '../context';
@@ -75,5 +76,44 @@ export function registerUser(program: Command, ctx: CliContext): void {
             `Send "绑定 ${code}" to the bot on WeChat before ${formatInstant(expiresAt, ctx.config().timezone)} (single use).\n`,
         );
       }),
+    );
+  const onOff = (flag: string, what: string) =>
+    new Option(`${flag} <on|off>`, what).choices(['on', 'off']);
+  user
+    .command('notify <login>')
+    .description('show or change which notifications a user gets')
+    .addOption(onOff('--email-alarms', 'alarm emails for the sites the user manages'))
+    .addOption(onOff('--wechat-alarms', "alarm pushes to the user's bound WeChat contact"))
+    .addOption(onOff('--email-report', 'the daily report by email'))
+    .option('--email <address>', 'email address ("none" removes it)')
+    .action(
+      (
+        login: string,
+        o: { emailAlarms?: string; wechatAlarms?: string; emailReport?: string; email?: string },
+      ) =>
+        ctx.withDb(async (ds) => {
+          const flag = (v: string | undefined) => (v === undefined ? undefined : v === 'on');
+          const u = await setNotifySettings(ds, login, {
+            notifyEmail: flag(o.emailAlarms),
+            notifyWechat: flag(o.wechatAlarms),
+            reportEmail: flag(o.emailReport),
+            email: o.email === undefined ? undefined : o.email === 'none' ? null : o.email,
+          });
+          const bound = await ds.getRepository(WechatBinding).exists({ where: { userId: u.id } });
+          const noEmail = u.email === null ? ' (no email address: nothing is sent)' : '';
+          const state = (on: boolean, note: string) => (on ? `on${note}` : 'off');
+          ctx.out(
+            `Notifications of ${u.login}:\n` +
+              table([
+                ['  email:', u.email ?? '-'],
+                ['  alarm emails:', state(u.notifyEmail, noEmail)],
+                [
+                  '  alarm WeChat pushes:',
+                  state(u.notifyWechat, bound ? '' : ' (not bound to WeChat: nothing is sent)'),
+                ],
+                ['  daily report email:', state(u.reportEmail, noEmail)],
+              ]),
+          );
+        }),
     );
 }

@@ -1,5 +1,10 @@
 // Ordered list of schema migrations; add new ones at the end.
 import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
 import { BotBindings1764115200000 } from './1764115200000-bot-bindings';
+import { Notifications1764288000000 } from './1764288000000-notifications';
 
-export const migrations = [InitialSchema1764028800000, BotBindings1764115200000];
+export const migrations = [
+  InitialSchema1764028800000,
+  BotBindings1764115200000,
+  Notifications1764288000000,
+];

@@ -1,0 +1,106 @@
+// The alarm name dictionary (the seed's alarm_dict): readable title, severity and suggested action per alarm name.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './schema';
+
+export type Severity = 'critical' | 'major' | 'minor' | 'info';
+
+export interface AlarmDictEntry {
+  title: string;
+  severity: Severity;
+  action: string;
+}
+
+export type AlarmDict = ReadonlyMap<string, AlarmDictEntry>;
+
+/** Built-in entries: the alarms site agents raise, and Sitewatch's own (SW_*). */
+export const builtInAlarmDict: Record<string, AlarmDictEntry> = {
+  CPU_HIGH: {
+    title: 'CPU 使用率过高',
+    severity: 'major',
+    action: '查看占用 CPU 最多的进程，必要时扩容或限流',
+  },
+  MEM_HIGH: {
+    title: '内存使用率过高',
+    severity: 'major',
+    action: '检查内存泄漏的进程，必要时重启服务',
+  },
+  DISK_FULL: {
+    title: '磁盘空间不足',
+    severity: 'critical',
+    action: '清理日志与临时文件，或扩容磁盘',
+  },
+  LINK_DOWN: { title: '链路中断', severity: 'critical', action: '检查网络连接与对端设备' },
+  PROCESS_DOWN: {
+    title: '进程停止',
+    severity: 'critical',
+    action: '登录服务器查看进程日志并重启进程',
+  },
+  SW_FILE_MISSING: {
+    title: '局点文件缺失',
+    severity: 'major',
+    action: '检查局点的采集脚本与文件服务是否正常',
+  },
+  SW_FILE_STALE: {
+    title: '局点文件停止增长',
+    severity: 'major',
+    action: '检查局点的采集脚本是否仍在运行',
+  },
+  SW_SERVER_SILENT: {
+    title: '服务器停止上报',
+    severity: 'major',
+    action: '检查服务器是否宕机、采集进程是否运行',
+  },
+  SW_FETCH_FAILING: {
+    title: '局点文件拉取失败',
+    severity: 'major',
+    action: '检查局点地址、网络与认证配置',
+  },
+  SW_CPU_HIGH: {
+    title: 'CPU 持续高负载',
+    severity: 'major',
+    action: '查看占用 CPU 最多的进程，必要时扩容',
+  },
+  SW_MEM_HIGH: {
+    title: '内存持续高占用',
+    severity: 'major',
+    action: '检查内存泄漏的进程，必要时重启服务',
+  },
+  SW_DISK_HIGH: { title: '磁盘使用率持续过高', severity: 'critical', action: '清理磁盘或扩容' },
+};
+
+const entrySchema = z.strictObject({
+  title: z.string().min(1).max(200),
+  severity: z.enum(['critical', 'major', 'minor', 'info']),
+  action: z.string().max(500),
+});
+
+/** Built-in entries, overridden and extended by the JSON file at `path` (if any); every problem reported at once. */
+export function loadAlarmDict(path: string | null): AlarmDict {
+  const dict = new Map(Object.entries(builtInAlarmDict));
+  if (!path) return dict;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError([
+      `alarms.dictPath file ${path} could not be read as JSON (${(e as Error).message})`,
+    ]);
+  }
+  const parsed = z.record(z.string().min(1).max(128), entrySchema).safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (i) => `alarms.dictPath ${path}: ${i.path.join('.') || '(top)'} ${i.message}`,
+      ),
+    );
+  }
+  for (const [name, entry] of Object.entries(parsed.data)) dict.set(name, entry);
+  return dict;
+}
+
+/** The entry for a name; unknown names pass through as their own title. */
+export function describeAlarm(dict: AlarmDict, name: string): AlarmDictEntry & { known: boolean } {
+  const e = dict.get(name);
+  return e ? { ...e, known: true } : { title: name, severity: 'info', action: '', known: false };
+}

@@ -1,0 +1,123 @@
+// Leases in the database so that several hubs on one database never run the same job or site at once.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { engineOf } from '../db/data-source';
+import { affectedRows, insertIgnoreSql } from '../db/dialect';
+import { execute } from '../db/bulk';
+
+export interface Lease {
+  readonly name: string;
+  /** Extend the lease; false when it was lost (expired and taken by another hub). */
+  renew(): Promise<boolean>;
+  /** Give the lease back; `doneSlot` records the scheduled slot as completed. */
+  release(doneSlot?: number): Promise<void>;
+}
+
+export interface Leases {
+  readonly owner: string;
+  /**
+   * Take the named lease if it is free or expired (and, with `slot`, if that slot was not completed yet
+   * by any hub). Returns null when another hub holds it or already did this slot.
+   */
+  acquire(name: string, opts?: { slot?: number; ttlMs?: number }): Promise<Lease | null>;
+  /**
+   * Run `fn` under the lease, renewing it every third of its time; null (fn not run) when not acquired.
+   * The slot is marked done only when fn succeeds.
+   */
+  withLease<T>(
+    name: string,
+    fn: () => Promise<T>,
+    opts?: { slot?: number; ttlMs?: number },
+  ): Promise<{ ran: true; value: T } | { ran: false }>;
+}
+
+export function defaultHubId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+}
+
+export function createLeases(o: {
+  ds: DataSource;
+  owner: string;
+  ttlMs: number;
+  now?: () => number;
+}): Leases {
+  const { ds, owner } = o;
+  const now = o.now ?? Date.now;
+  const engine = engineOf(ds);
+  const em = ds.manager;
+
+  async function acquire(
+    name: string,
+    opts: { slot?: number; ttlMs?: number } = {},
+  ): Promise<Lease | null> {
+    const ttl = opts.ttlMs ?? o.ttlMs;
+    const t = now();
+    // The row exists once per name; taking it is one conditional UPDATE, atomic on both engines.
+    await execute(
+      em,
+      insertIgnoreSql(
+        engine,
+        'job_lease',
+        ['name', 'owner', 'expires_at', 'done_slot', 'updated_at'],
+        1,
+      ),
+      [name, '', 0, 0, t],
+    );
+    const params: unknown[] = [owner, t + ttl, t, name, t, owner];
+    if (opts.slot !== undefined) params.push(opts.slot);
+    const res = await execute(
+      em,
+      `UPDATE job_lease SET owner = ?, expires_at = ?, updated_at = ? WHERE name = ? AND (expires_at <= ? OR owner = ?)${opts.slot !== undefined ? ' AND done_slot < ?' : ''}`,
+      params,
+    );
+    if (affectedRows(res) !== 1) return null;
+    let held = true;
+    return {
+      name,
+      async renew() {
+        if (!held) return false;
+        const r = await execute(
+          em,
+          'UPDATE job_lease SET expires_at = ?, updated_at = ? WHERE name = ? AND owner = ?',
+          [now() + ttl, now(), name, owner],
+        );
+        held = affectedRows(r) === 1;
+        return held;
+      },
+      async release(doneSlot?: number) {
+        if (!held) return;
+        held = false;
+        await execute(
+          em,
+          `UPDATE job_lease SET expires_at = 0, updated_at = ?${doneSlot ? ', done_slot = ?' : ''} WHERE name = ? AND owner = ?`,
+          doneSlot ? [now(), doneSlot, name, owner] : [now(), name, owner],
+        );
+      },
+    };
+  }
+
+  return {
+    owner,
+    acquire,
+    async withLease(name, fn, opts = {}) {
+      const lease = await acquire(name, opts);
+      if (!lease) return { ran: false };
+      const ttl = opts.ttlMs ?? o.ttlMs;
+      const timer = setInterval(
+        () => void lease.renew().catch(() => undefined),
+        Math.max(250, ttl / 3),
+      );
+      timer.unref();
+      let ok = false;
+      try {
+        const value = await fn();
+        ok = true;
+        return { ran: true, value };
+      } finally {
+        clearInterval(timer);
+        await lease.release(ok ? opts.slot : undefined);
+      }
+    },
+  };
+}

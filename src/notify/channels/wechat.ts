@@ -1,0 +1,86 @@
+// WeChat channel: alarm and report notices pushed through the bot to subscribed rooms (`room:<topic>`) and bound users (`user:<login>`).
+import type { Reply } from '../../../commands/types';
+import { SitewatchError } from '../../errors';
+import type { WechatBot } from '../../wechat/bot';
+import { splitText } from '../../wechat/outgoing-queue';
+import { formatText } from '../format/text';
+import type { Channel, Notice } from '../types';
+
+/** WeChat itself takes somewhat more; this leaves room for the client's own limits. */
+export const WECHAT_MAX_CHARS = 1800;
+
+export interface WechatChannelOptions {
+  bot: Pick<WechatBot, 'sendToRoom' | 'sendToUser' | 'health'>;
+  /** The room's id as last seen (room_subscription.room_id), tried before the topic. */
+  resolveRoomId?: (topic: string) => Promise<string | null>;
+  /** Most alarms listed in one message. */
+  groupLimit: number;
+  /** Longest text message in UTF-16 units (default 1800). */
+  maxChars?: number;
+}
+
+type Target = { kind: 'room'; topic: string } | { kind: 'user'; login: string };
+
+function parseRecipient(recipient: string): Target {
+  const m = /^(room|user):(.+)$/s.exec(recipient);
+  const rest = m?.[2].trim();
+  if (!m || !rest) {
+    throw new SitewatchError(
+      'NOTIFY_BAD_RECIPIENT',
+      `"${recipient}" is not a WeChat recipient (expected room:<room topic> or user:<login>).`,
+    );
+  }
+  return m[1] === 'room' ? { kind: 'room', topic: rest } : { kind: 'user', login: rest };
+}
+
+export function createWechatChannel(o: WechatChannelOptions): Channel {
+  const maxChars = o.maxChars ?? WECHAT_MAX_CHARS;
+
+  async function replies(
+    notice: Exclude<Notice, { kind: 'bot' }>,
+    chartPng: () => Promise<Buffer | null>,
+  ): Promise<Reply[]> {
+    const text = formatText(notice, { maxChars, groupLimit: o.groupLimit });
+    // formatText keeps to maxChars; splitting too guarantees no message is ever over the limit.
+    const out: Reply[] = splitText(text, maxChars).map((t) => ({ kind: 'text', text: t }));
+    const png = await chartPng();
+    if (png) {
+      const what = notice.kind === 'report' ? `${notice.date} 日报图表` : '告警图表';
+      out.push({
+        kind: 'image',
+        png,
+        name: `${notice.site.code}-${notice.kind}.png`,
+        alt: `${notice.site.name}（${notice.site.code}）${what}`,
+      });
+    }
+    return out;
+  }
+
+  return {
+    name: 'wechat',
+    async send(recipient, notice, ctx) {
+      const target = parseRecipient(recipient);
+      if (notice.kind === 'bot') {
+        throw new SitewatchError(
+          'NOTIFY_BAD_RECIPIENT',
+          'Bot notices are not sent over WeChat: the bot is what is logged out; they go by email and WeCom.',
+        );
+      }
+      // Checked before the chart is drawn: an offline bot fails fast and is retried later.
+      const state = o.bot.health().state;
+      if (state !== 'online') {
+        throw new SitewatchError(
+          'BOT_OFFLINE',
+          `The WeChat bot is not logged in (${state}); cannot send to ${recipient}.`,
+        );
+      }
+      const parts = await replies(notice, () => ctx.chartPng());
+      if (target.kind === 'room') {
+        const roomId = o.resolveRoomId ? await o.resolveRoomId(target.topic) : null;
+        await o.bot.sendToRoom(target.topic, roomId, parts);
+      } else {
+        await o.bot.sendToUser(target.login, parts);
+      }
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// WeCom (企业微信) group-robot channel: markdown text, then the chart (or login QR code) as a base64 image with its md5.
+import { createHash } from 'node:crypto';
+import axios from 'axios';
+import { SitewatchError } from '../../errors';
+import type { Logger } from '../../log';
+import { oneLine } from '../format/common';
+import { WECOM_MARKDOWN_MAX_BYTES, formatMarkdown } from '../format/markdown';
+import type { Channel, Notice, SendContext } from '../types';
+
+export interface WecomRobot {
+  /** The outbox recipient. */
+  name: string;
+  /** Webhook URL; its `key` is a secret, so only the robot's name is ever logged or repeated. */
+  url: string;
+  /** Site codes the robot's group watches (routing is the dispatcher's business). */
+  sites: string[];
+}
+
+export interface WecomChannelOptions {
+  robots: WecomRobot[];
+  timeoutMs: number;
+  log: Logger;
+  groupLimit: number;
+  /** Zone of bot notices' times. */
+  tz?: string;
+}
+
+/** WeCom's limit on an image, before base64. */
+export const WECOM_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
+
+/** errcode WeCom answers when a robot sends more than 20 messages a minute. */
+export const WECOM_RATE_LIMITED = 45009;
+
+type Payload =
+  | { msgtype: 'markdown'; markdown: { content: string } }
+  | { msgtype: 'image'; image: { base64: string; md5: string } };
+
+// A notice whose text went out but whose image failed: its retry sends the image alone, not the text twice.
+const TEXT_SENT_TTL_MS = 24 * 3600_000;
+const TEXT_SENT_MAX = 1000;
+
+function noticeKey(robot: string, notice: Notice): string {
+  return createHash('sha256')
+    .update(robot)
+    .update('\u0000')
+    .update(JSON.stringify(notice))
+    .digest('hex');
+}
+
+function fail(robot: string, what: string): SitewatchError {
+  return new SitewatchError('NOTIFY_SEND_FAILED', `WeCom robot "${robot}": ${what}`);
+}
+
+export function createWecomChannel(o: WecomChannelOptions): Channel {
+  const robots = new Map(o.robots.map((r) => [r.name, r]));
+  const textSent = new Map<string, number>();
+  const http = axios.create({
+    timeout: o.timeoutMs,
+    headers: { 'Content-Type': 'application/json' },
+    maxRedirects: 0,
+    maxContentLength: 64 * 1024,
+    validateStatus: () => true,
+  });
+
+  async function post(robot: WecomRobot, payload: Payload): Promise<void> {
+    let res;
+    try {
+      res = await http.post<unknown>(robot.url, payload, {
+        // axios' timeout restarts with every socket event; this one bounds the whole request.
+        signal: AbortSignal.timeout(o.timeoutMs),
+      });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      const timedOut =
+        e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED';
+      // The axios error is not kept as the cause: its config holds the webhook URL and key.
+      const why = timedOut
+        ? `no answer within ${o.timeoutMs} ms`
+        : oneLine(e.message ?? String(err), 200)
+            .split(robot.url)
+            .join('***');
+      throw fail(robot.name, `${payload.msgtype} not sent: ${why}`);
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw fail(robot.name, `${payload.msgtype} not sent: HTTP ${res.status}`);
+    }
+    const body = res.data as { errcode?: unknown; errmsg?: unknown } | null;
+    if (typeof body !== 'object' || body === null || typeof body.errcode !== 'number') {
+      throw fail(robot.name, `${payload.msgtype} not sent: unexpected answer (HTTP ${res.status})`);
+    }
+    if (body.errcode !== 0) {
+      const msg = oneLine(String(body.errmsg ?? ''), 200);
+      const rate = body.errcode === WECOM_RATE_LIMITED ? ' (rate limited)' : '';
+      throw fail(robot.name, `${payload.msgtype} refused: errcode ${body.errcode}${rate} ${msg}`);
+    }
+  }
+
+  function rememberText(key: string, now: number): void {
+    for (const [k, t] of textSent) if (now - t > TEXT_SENT_TTL_MS) textSent.delete(k);
+    if (textSent.size >= TEXT_SENT_MAX) textSent.delete(textSent.keys().next().value as string);
+    textSent.set(key, now);
+  }
+
+  return {
+    name: 'wecom',
+    async send(recipient: string, notice: Notice, ctx: SendContext): Promise<void> {
+      const robot = robots.get(recipient);
+      if (!robot) {
+        throw new SitewatchError(
+          'NOTIFY_BAD_RECIPIENT',
+          `no WeCom robot named "${oneLine(recipient, 100)}" in notify.wecom.robots`,
+        );
+      }
+      const image =
+        notice.kind === 'bot'
+          ? notice.qrPng
+            ? Buffer.from(notice.qrPng, 'base64')
+            : null
+          : await ctx.chartPng();
+      // Checked before anything is sent, so a refused notice is not half delivered.
+      if (image && image.length > WECOM_IMAGE_MAX_BYTES) {
+        throw fail(
+          robot.name,
+          `image is ${image.length} bytes, over WeCom's limit of ${WECOM_IMAGE_MAX_BYTES} bytes (2 MB)`,
+        );
+      }
+      const key = noticeKey(robot.name, notice);
+      const sentAt = textSent.get(key);
+      if (sentAt === undefined || Date.now() - sentAt > TEXT_SENT_TTL_MS) {
+        const content = formatMarkdown(notice, {
+          maxBytes: WECOM_MARKDOWN_MAX_BYTES,
+          groupLimit: o.groupLimit,
+          tz: o.tz,
+        });
+        await post(robot, { msgtype: 'markdown', markdown: { content } });
+        if (image) rememberText(key, Date.now());
+      }
+      if (image) {
+        const md5 = createHash('md5').update(image).digest('hex');
+        await post(robot, { msgtype: 'image', image: { base64: image.toString('base64'), md5 } });
+        textSent.delete(key);
+      }
+      o.log.debug({ channel: 'wecom', robot: robot.name, kind: notice.kind }, 'wecom message sent');
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// Sends what the outbox holds: claims due messages, delivers them through their channel, retries with backoff.
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { DataSource } from 'typeorm';
+import type { ChartOption } from '../../charts/types';
+import { describeError } from '../errors';
+import type { Logger } from '../log';
+import type { Registry } from '../registry';
+import { claimDue, markAttemptFailed, markSent, type OutboxRow } from './outbox';
+import type { Channel, Notice, SendContext } from './types';
+
+export interface DispatcherDeps {
+  ds: DataSource;
+  channels: Registry<Channel>;
+  log: Logger;
+  /** This hub's name in claims. */
+  owner: string;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  claimMs: number;
+  batch: number;
+  concurrency: number;
+  /** The chart a notice carries (null: none). */
+  chartFor(notice: Notice): Promise<ChartOption | null>;
+  renderChart: ((option: ChartOption) => Promise<Buffer>) | null;
+  now?: () => number;
+  /** Random in [0, 1) for jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+export interface SweepResult {
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+/** Delay before attempt `attempts + 1`: base · 2^(attempts−1), capped, ±20 % jitter so hubs do not retry in step. */
+export function backoffMs(
+  attempts: number,
+  base: number,
+  max: number,
+  random: () => number = Math.random,
+): number {
+  const raw = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(raw * (0.8 + 0.4 * random()));
+}
+
+export function createDispatcher(deps: DispatcherDeps) {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const { log } = deps;
+  let inFlight: Promise<SweepResult> | null = null;
+
+  /** One chart per distinct notice in a sweep: a notice fanned out to ten recipients renders once. */
+  function contextFor(
+    cache: Map<string, SendContext>,
+    payload: string,
+    notice: Notice,
+  ): SendContext {
+    const key = createHash('sha1').update(payload).digest('hex');
+    let ctx = cache.get(key);
+    if (ctx) return ctx;
+    let option: Promise<ChartOption | null> | null = null;
+    let png: Promise<Buffer | null> | null = null;
+    const chartOption = () => (option ??= deps.chartFor(notice));
+    ctx = {
+      chartOption,
+      chartPng: () =>
+        (png ??= chartOption().then((o) => (o && deps.renderChart ? deps.renderChart(o) : null))),
+    };
+    cache.set(key, ctx);
+    return ctx;
+  }
+
+  async function deliver(
+    row: OutboxRow,
+    cache: Map<string, SendContext>,
+  ): Promise<keyof SweepResult> {
+    const channel = deps.channels.get(row.channel);
+    let error: string;
+    try {
+      if (!channel) throw new Error(`channel "${row.channel}" is not configured on this hub`);
+      const notice = JSON.parse(row.payload) as Notice;
+      await channel.send(row.recipient, notice, contextFor(cache, row.payload, notice));
+      if (!(await markSent(deps.ds, row.id, deps.owner, now())))
+        log.warn({ id: row.id }, 'notification sent, but its claim had expired and was taken over');
+      log.info(
+        { id: row.id, channel: row.channel, recipient: row.recipient, kind: row.kind },
+        'notification sent',
+      );
+      return 'sent';
+    } catch (err) {
+      error = describeError(err);
+    }
+    const attempts = row.attempts + 1;
+    const giveUp = attempts >= deps.maxAttempts;
+    const retryAt = giveUp
+      ? null
+      : now() + backoffMs(attempts, deps.retryBaseMs, deps.retryMaxMs, random);
+    await markAttemptFailed(deps.ds, row.id, deps.owner, error, retryAt, now());
+    const fields = {
+      id: row.id,
+      channel: row.channel,
+      recipient: row.recipient,
+      attempts,
+      err: error,
+    };
+    if (giveUp) log.error(fields, 'notification failed for good; see `sitewatch outbox`');
+    else log.warn({ ...fields, retryAt }, 'notification failed; will retry');
+    return giveUp ? 'failed' : 'retrying';
+  }
+
+  async function sweep(): Promise<SweepResult> {
+    const result: SweepResult = { sent: 0, retrying: 0, failed: 0 };
+    const limit = pLimit(deps.concurrency);
+    const cache = new Map<string, SendContext>();
+    // Claim batch after batch until nothing is due; a message that fails now is due later, not again now.
+    for (;;) {
+      const rows = await claimDue(deps.ds, deps.owner, now(), deps.claimMs, deps.batch);
+      if (rows.length === 0) break;
+      // One recipient's messages go one after another, in the order they were queued (raise before recovery).
+      const queues = new Map<string, OutboxRow[]>();
+      for (const r of rows) {
+        const k = `${r.channel}\u0000${r.recipient}`;
+        const q = queues.get(k);
+        if (q) q.push(r);
+        else queues.set(k, [r]);
+      }
+      await Promise.all(
+        [...queues.values()].map((q) =>
+          limit(async () => {
+            for (const r of q) result[await deliver(r, cache)]++;
+          }),
+        ),
+      );
+    }
+    return result;
+  }
+
+  return {
+    /** Send everything due now; concurrent calls share one sweep. */
+    runOnce(): Promise<SweepResult> {
+      inFlight ??= sweep().finally(() => {
+        inFlight = null;
+      });
+      return inFlight;
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,313 @@
+// WeCom robot channel against a real HTTP server on loopback that checks payloads the way WeCom documents them.
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import { createCanvas } from '@napi-rs/canvas';
+import { SitewatchError } from '../../../src/errors';
+import { createLogger, silentLogger } from '../../../src/log';
+import { createWecomChannel, type WecomChannelOptions } from '../../../src/notify/channels/wecom';
+import { formatMarkdown } from '../../../src/notify/format/markdown';
+import type { SendContext } from '../../../src/notify/types';
+import { TINY_PNG_BASE64, alarmNotice, botNotice, reportNotice } from '../fixtures';
+
+const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
+
+type Payload =
+  | { msgtype: 'markdown'; markdown: { content: string } }
+  | { msgtype: 'image'; image: { base64: string; md5: string } };
+
+interface Robot {
+  url: string;
+  /** Well-formed payloads received, in order. */
+  payloads: Payload[];
+  /** What the server found wrong with a request (should stay empty). */
+  problems: string[];
+  /** The answer to the next requests: status and body, or 'hang' to never answer. */
+  answer: (p: Payload) => { status: number; body: unknown } | 'hang';
+  close(): Promise<void>;
+}
+
+/** A WeCom webhook as documented: POST /cgi-bin/webhook/send?key=…, JSON, markdown ≤ 4096 bytes, image ≤ 2 MB with md5. */
+function check(req: IncomingMessage, raw: string): { payload?: Payload; problem?: string } {
+  if (req.method !== 'POST') return { problem: `method ${req.method}` };
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname !== '/cgi-bin/webhook/send' || url.searchParams.get('key') !== KEY)
+    return { problem: `url ${req.url}` };
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? ''))
+    return { problem: `content-type ${req.headers['content-type']}` };
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return { problem: 'not JSON' };
+  }
+  if (body.msgtype === 'markdown') {
+    const content = (body.markdown as { content?: unknown } | undefined)?.content;
+    if (typeof content !== 'string' || content === '')
+      return { problem: 'markdown.content missing' };
+    if (Buffer.byteLength(content, 'utf8') > 4096)
+      return { problem: 'markdown.content over 4096 bytes' };
+    return { payload: body as Payload };
+  }
+  if (body.msgtype === 'image') {
+    const image = body.image as { base64?: unknown; md5?: unknown } | undefined;
+    if (typeof image?.base64 !== 'string' || typeof image.md5 !== 'string')
+      return { problem: 'image fields' };
+    const bytes = Buffer.from(image.base64, 'base64');
+    if (bytes.toString('base64') !== image.base64) return { problem: 'image.base64 is not base64' };
+    if (bytes.length > 2 * 1024 * 1024) return { problem: 'image over 2 MB' };
+    if (createHash('md5').update(bytes).digest('hex') !== image.md5)
+      return { problem: 'image.md5 mismatch' };
+    return { payload: body as Payload };
+  }
+  return { problem: `msgtype ${String(body.msgtype)}` };
+}
+
+const robots: Robot[] = [];
+const hanging: ServerResponse[] = [];
+
+async function startRobot(): Promise<Robot> {
+  const robot = {
+    url: '',
+    payloads: [] as Payload[],
+    problems: [] as string[],
+    answer: (() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } })) as Robot['answer'],
+    close: async () => {},
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { payload, problem } = check(req, Buffer.concat(chunks).toString('utf8'));
+      if (problem || !payload) {
+        robot.problems.push(problem ?? 'no payload');
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ errcode: 40008, errmsg: `invalid message: ${problem}` }));
+        return;
+      }
+      robot.payloads.push(payload);
+      const a = robot.answer(payload);
+      if (a === 'hang') {
+        hanging.push(res);
+        return;
+      }
+      res.writeHead(a.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(a.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  robot.url = `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=${KEY}`;
+  robot.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  robots.push(robot);
+  return robot;
+}
+
+afterEach(async () => {
+  for (const res of hanging.splice(0)) res.destroy();
+  for (const r of robots.splice(0)) await r.close();
+});
+
+function chartPng(): Buffer {
+  const canvas = createCanvas(16, 9);
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#43a047';
+  g.fillRect(0, 0, 16, 9);
+  return canvas.toBuffer('image/png');
+}
+
+const ctxWith = (png: Buffer | null): SendContext => ({
+  chartPng: async () => png,
+  chartOption: async () => null,
+});
+
+function channel(robot: Robot, o: Partial<WecomChannelOptions> = {}) {
+  return createWecomChannel({
+    robots: [{ name: '运维一群', url: robot.url, sites: ['BJ-CMCC'] }],
+    timeoutMs: 2000,
+    log: silentLogger,
+    groupLimit: 20,
+    ...o,
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<SitewatchError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SitewatchError);
+  return err as SitewatchError;
+}
+
+describe('WeCom robot channel', () => {
+  it('posts the markdown, then the chart as base64 with its md5', async () => {
+    const robot = await startRobot();
+    const png = chartPng();
+    const ch = channel(robot);
+    expect(ch.name).toBe('wecom');
+    await ch.send('运维一群', alarmNotice(), ctxWith(png));
+    expect(robot.problems).toEqual([]);
+    expect(robot.payloads).toEqual([
+      {
+        msgtype: 'markdown',
+        markdown: { content: formatMarkdown(alarmNotice(), { maxBytes: 4096, groupLimit: 20 }) },
+      },
+      {
+        msgtype: 'image',
+        image: { base64: png.toString('base64'), md5: createHash('md5').update(png).digest('hex') },
+      },
+    ]);
+  });
+
+  it('sends markdown alone when the notice has no chart', async () => {
+    const robot = await startRobot();
+    await channel(robot).send('运维一群', reportNotice(), ctxWith(null));
+    expect(robot.payloads.map((p) => p.msgtype)).toEqual(['markdown']);
+    expect(robot.problems).toEqual([]);
+  });
+
+  it('truncates 300 alarms to 4096 bytes with "……及其他 N 条"', async () => {
+    const robot = await startRobot();
+    await channel(robot, { groupLimit: 300 }).send('运维一群', alarmNotice(300), ctxWith(null));
+    expect(robot.problems).toEqual([]);
+    const p = robot.payloads[0];
+    if (p.msgtype !== 'markdown') throw new Error('expected markdown');
+    const { content } = p.markdown;
+    expect(Buffer.byteLength(content, 'utf8')).toBeLessThanOrEqual(4096);
+    const listed = content.match(/^\*\*\d+\.\*\* /gm)!.length;
+    expect(content.endsWith(`……及其他 ${300 - listed} 条`)).toBe(true);
+    expect(listed).toBeGreaterThan(3);
+  });
+
+  it('sends the login QR code of a bot notice as the image', async () => {
+    const robot = await startRobot();
+    await channel(robot).send('运维一群', botNotice(), ctxWith(null));
+    expect(robot.problems).toEqual([]);
+    expect(robot.payloads[1]).toEqual({
+      msgtype: 'image',
+      image: {
+        base64: TINY_PNG_BASE64,
+        md5: createHash('md5').update(Buffer.from(TINY_PNG_BASE64, 'base64')).digest('hex'),
+      },
+    });
+  });
+
+  it('fails with errcode and errmsg when WeCom refuses, without the key', async () => {
+    const robot = await startRobot();
+    robot.answer = () => ({ status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url' } });
+    const err = await failure(channel(robot).send('运维一群', alarmNotice(), ctxWith(null)));
+    expect(err.code).toBe('NOTIFY_SEND_FAILED');
+    expect(err.message).toBe(
+      'WeCom robot "运维一群": markdown refused: errcode 93000 invalid webhook url',
+    );
+  });
+
+  it('names rate limiting (45009)', async () => {
+    const robot = await startRobot();
+    robot.answer = () => ({
+      status: 200,
+      body: { errcode: 45009, errmsg: 'api freq out of limit' },
+    });
+    const err = await failure(channel(robot).send('运维一群', alarmNotice(), ctxWith(null)));
+    expect(err.message).toContain('errcode 45009 (rate limited) api freq out of limit');
+  });
+
+  it('fails on an HTTP error', async () => {
+    const robot = await startRobot();
+    robot.answer = () => ({ status: 500, body: { error: 'boom' } });
+    const err = await failure(channel(robot).send('运维一群', alarmNotice(), ctxWith(null)));
+    expect(err.code).toBe('NOTIFY_SEND_FAILED');
+    expect(err.message).toBe('WeCom robot "运维一群": markdown not sent: HTTP 500');
+  });
+
+  it('fails on an answer that is not WeCom JSON', async () => {
+    const robot = await startRobot();
+    robot.answer = () => ({ status: 200, body: '<html>proxy login</html>' });
+    const err = await failure(channel(robot).send('运维一群', alarmNotice(), ctxWith(null)));
+    expect(err.message).toBe(
+      'WeCom robot "运维一群": markdown not sent: unexpected answer (HTTP 200)',
+    );
+  });
+
+  it('times out when WeCom does not answer', async () => {
+    const robot = await startRobot();
+    robot.answer = () => 'hang';
+    const started = Date.now();
+    const err = await failure(
+      channel(robot, { timeoutMs: 300 }).send('运维一群', alarmNotice(), ctxWith(null)),
+    );
+    expect(err.code).toBe('NOTIFY_SEND_FAILED');
+    expect(err.message).toBe('WeCom robot "运维一群": markdown not sent: no answer within 300 ms');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('fails when the server is down, without repeating the webhook key', async () => {
+    const robot = await startRobot();
+    await robot.close();
+    robots.splice(robots.indexOf(robot), 1);
+    const err = await failure(channel(robot).send('运维一群', alarmNotice(), ctxWith(null)));
+    expect(err.code).toBe('NOTIFY_SEND_FAILED');
+    expect(err.message).toContain('ECONNREFUSED');
+    expect(err.message).not.toContain(KEY);
+    expect(err.cause).toBeUndefined();
+  });
+
+  it('refuses an unknown robot', async () => {
+    const robot = await startRobot();
+    const err = await failure(channel(robot).send('不存在的群', alarmNotice(), ctxWith(null)));
+    expect(err.code).toBe('NOTIFY_BAD_RECIPIENT');
+    expect(err.message).toBe('no WeCom robot named "不存在的群" in notify.wecom.robots');
+    expect(robot.payloads).toEqual([]);
+  });
+
+  it('refuses an image over 2 MB before sending anything', async () => {
+    const robot = await startRobot();
+    const big = Buffer.alloc(2 * 1024 * 1024 + 1, 7);
+    const err = await failure(channel(robot).send('运维一群', alarmNotice(), ctxWith(big)));
+    expect(err.code).toBe('NOTIFY_SEND_FAILED');
+    expect(err.message).toBe(
+      `WeCom robot "运维一群": image is 2097153 bytes, over WeCom's limit of 2097152 bytes (2 MB)`,
+    );
+    expect(robot.payloads).toEqual([]);
+  });
+
+  it('retries only the image when the text already went out', async () => {
+    const robot = await startRobot();
+    let refuseImage = true;
+    robot.answer = (p) =>
+      p.msgtype === 'image' && refuseImage
+        ? { status: 200, body: { errcode: 45009, errmsg: 'api freq out of limit' } }
+        : { status: 200, body: { errcode: 0, errmsg: 'ok' } };
+    const ch = channel(robot);
+    const png = chartPng();
+    await failure(ch.send('运维一群', alarmNotice(), ctxWith(png)));
+    refuseImage = false;
+    await ch.send('运维一群', alarmNotice(), ctxWith(png));
+    expect(robot.payloads.map((p) => p.msgtype)).toEqual(['markdown', 'image', 'image']);
+    // A different notice is sent whole.
+    await ch.send('运维一群', reportNotice(), ctxWith(png));
+    expect(robot.payloads.map((p) => p.msgtype).slice(3)).toEqual(['markdown', 'image']);
+  });
+
+  it('logs the robot name, never the webhook key', async () => {
+    const robot = await startRobot();
+    let logged = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logged += chunk.toString();
+        cb();
+      },
+    });
+    const log = createLogger('debug', sink);
+    await channel(robot, { log }).send('运维一群', alarmNotice(), ctxWith(chartPng()));
+    robot.answer = () => ({ status: 500, body: {} });
+    await failure(channel(robot, { log }).send('运维一群', reportNotice(), ctxWith(null)));
+    expect(logged).toContain('"robot":"运维一群"');
+    expect(logged).not.toContain(KEY);
+  });
+});
