@@ -14,9 +14,12 @@ export interface Scheduler {
   jobs(): readonly Job[];
 }
 
-/** The scheduled slot a fire time belongs to: its minute (hubs' clocks and timers differ by seconds). */
+/**
+ * The scheduled slot of a run: node-cron hands over the matched schedule time (whole seconds), not when
+ * the timer fired, so every hub firing the same schedule computes the same slot.
+ */
 export function slotOf(d: Date): number {
-  return Math.floor(d.getTime() / 60_000) * 60_000;
+  return Math.floor(d.getTime() / 1000) * 1000;
 }
 
 export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): Scheduler {
@@ -69,7 +72,8 @@ export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): S
           cron.schedule(job.schedule, (ctx) => execute(job, ctx.date, true), {
             name: job.name,
             timezone: job.timezone,
-            noOverlap: true,
+            // Overlaps are refused (and logged) by execute(); node-cron's own check would print to the console.
+            noOverlap: false,
           }),
         );
       }
