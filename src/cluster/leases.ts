@@ -64,11 +64,12 @@ export function createLeases(o: {
       ),
       [name, '', 0, 0, t],
     );
-    const params: unknown[] = [owner, t + ttl, t, name, t, owner];
+    const params: unknown[] = [owner, t + ttl, t, name, t];
     if (opts.slot !== undefined) params.push(opts.slot);
+    // Not re-entrant, even for this owner: two runs in one hub (or two hubs given one hubId) must exclude each other too.
     const res = await execute(
       em,
-      `UPDATE job_lease SET owner = ?, expires_at = ?, updated_at = ? WHERE name = ? AND (expires_at <= ? OR owner = ?)${opts.slot !== undefined ? ' AND done_slot < ?' : ''}`,
+      `UPDATE job_lease SET owner = ?, expires_at = ?, updated_at = ? WHERE name = ? AND expires_at <= ?${opts.slot !== undefined ? ' AND done_slot < ?' : ''}`,
       params,
     );
     if (affectedRows(res) !== 1) return null;
