@@ -4,10 +4,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // content-disposition (pulled in by @fastify/static) ships only ES modules; jest runs CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition (@fastify/static) and cookie 2 (fastify's inject) ship only ES modules; jest runs CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   transform: {
-    '/node_modules/content-disposition/.+\\.js$': [
+    '/node_modules/(content-disposition|cookie)/.+\\.js$': [
       '@swc/jest',
       { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],

@@ -98,6 +98,21 @@ export const defaults = {
       timeoutMs: 10_000,
     },
   },
+  web: {
+    /** `sitewatch start` serves the web portal unless this is false. */
+    enabled: true,
+    host: '127.0.0.1',
+    port: 8080,
+    /** Signs session cookies (32+ characters); null: a random one per start (sessions end at restart). */
+    sessionSecret: null as string | null,
+    /** Sessions end after this long without a request. */
+    idleMinutes: 30,
+    /** Behind a reverse proxy: trust X-Forwarded-* (client address, https). */
+    trustProxy: false,
+    /** Login attempts per minute, per address and per account. */
+    loginPerMinute: 10,
+    lang: 'zh' as 'zh' | 'en',
+  },
   retention: {
     sampleDays: 90,
     outboxDays: 30,

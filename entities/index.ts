@@ -1,5 +1,5 @@
 // The entity list handed to the DataSource.
-import { Alarm } from './Alarm';
+import { Alarm, type AlarmSource, type AlarmState } from './Alarm';
 import { BindCode } from './BindCode';
 import { BusinessDaily } from './BusinessDaily';
 import { CpuSample } from './CpuSample';
@@ -15,12 +15,14 @@ import { ServerNode } from './ServerNode';
 import { Silence } from './Silence';
 import { Site } from './Site';
 import { User, type Role } from './User';
+import { WebSession } from './WebSession';
 import { WechatBinding } from './WechatBinding';
 
 export {
   Alarm,
   BindCode,
   RoomSubscription,
+  WebSession,
   WechatBinding,
   BusinessDaily,
   CpuSample,
@@ -36,6 +38,8 @@ export {
   Site,
   User,
   type Role,
+  type AlarmSource,
+  type AlarmState,
   type OutboxStatus,
 };
 
@@ -43,6 +47,7 @@ export const entities = [
   Alarm,
   BindCode,
   RoomSubscription,
+  WebSession,
   WechatBinding,
   BusinessDaily,
   CpuSample,

@@ -1,4 +1,5 @@
-// Composition root: config -> DataSource -> renderer -> notifications -> ingest -> bot -> channels -> scheduler; shutdown in reverse.
+// Composition root: config -> DataSource -> renderer -> notifications -> ingest -> bot -> channels -> web -> scheduler; shutdown in reverse.
+import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { loadAlarmDict } from '../config/alarm-dict';
 import type { Config } from '../config/schema';
@@ -20,6 +21,7 @@ import { createChannels } from './notify/channels/registry';
 import { createDailyReport, type DailyReport } from './notify/daily-report';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher';
 import { createNoticeCharts } from './notify/notice-chart';
+import { retryMessage } from './notify/outbox';
 import type { RecipientConfig } from './notify/recipients';
 import type { Channel } from './notify/types';
 import type { Registry } from './registry';
@@ -29,6 +31,7 @@ import { dbResolvers } from './wechat/bindings';
 import { type WechatBot, createWechatBot } from './wechat/bot';
 import { createMessageHandler } from './wechat/handler';
 import { createOutgoingQueue } from './wechat/outgoing-queue';
+import { createWebServer } from './web/server';
 
 export interface AppOptions {
   /** Run the WeChat bot (default: config.bot.enabled). */
@@ -37,6 +40,8 @@ export interface AppOptions {
   schedule?: boolean;
   /** A puppet instance instead of config.bot.puppet (tests: wechaty-puppet-mock). */
   puppet?: Parameters<typeof createWechatBot>[0]['puppet'];
+  /** Serve the web portal (default: config.web.enabled; `sitewatch bot` leaves it out). */
+  web?: boolean;
   now?: () => number;
 }
 
@@ -60,7 +65,11 @@ export interface App {
   renderer: ChartRenderer;
   bot: WechatBot | null;
   notifications: Notifications;
-  /** Start the bot and the scheduled work. */
+  /** The web portal (null when not served); listening after start(). */
+  web: FastifyInstance | null;
+  /** Where the portal listens, after start() (null when not served). */
+  webUrl(): string | null;
+  /** Start the bot, the portal and the scheduled work. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -175,6 +184,22 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     },
   };
 
+  const web =
+    (o.web ?? config.web.enabled)
+      ? await createWebServer({
+          ds,
+          config,
+          log,
+          now,
+          retryNotification: async (id) => {
+            const ok = await retryMessage(ds, id, now());
+            if (ok) flush();
+            return ok;
+          },
+        })
+      : null;
+  let webUrl: string | null = null;
+
   const zones = (
     (await ds.query('SELECT DISTINCT timezone FROM site WHERE timezone IS NOT NULL')) as {
       timezone: string;
@@ -230,7 +255,14 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     renderer,
     bot,
     notifications,
+    web,
+    webUrl: () => webUrl,
     async start() {
+      if (web) {
+        const addr = await web.listen({ host: config.web.host, port: config.web.port });
+        webUrl = addr;
+        log.info({ at: addr }, 'web portal listening');
+      }
       scheduler.start();
       // The bot logs in and restarts on its own; the hub does not wait for a QR scan.
       if (bot)
@@ -240,6 +272,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
       if (stopped) return;
       stopped = true;
       await scheduler.stop();
+      await web?.close();
       await bot?.stop();
       for (const c of channels.list()) await c.close?.();
       await renderer.close();

@@ -99,6 +99,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     o.out(
       `  hub running: ingest on "${o.config.schedule.ingest}" (${tz}); database ${o.config.db.url}\n`,
     );
+    const url = app.webUrl();
+    if (url) o.out(`  web portal: ${url}  (log in as "${login}")\n`);
     return { app, sites, login, password, stop };
   } catch (err) {
     await stop();

@@ -105,8 +105,11 @@ export async function claimDue(
   claimMs: number,
   limit: number,
 ): Promise<OutboxRow[]> {
+  // A message waits while an earlier one to the same recipient is unsent, so a recovery never overtakes its raise.
   const candidates = (await ds.query(
-    `SELECT id FROM outbox WHERE (status = 'pending' AND next_try_at <= ?) OR (status = 'sending' AND claimed_until < ?) ORDER BY next_try_at, id LIMIT ${Math.max(1, Math.floor(limit))}`,
+    `SELECT o.id FROM outbox o WHERE ((o.status = 'pending' AND o.next_try_at <= ?) OR (o.status = 'sending' AND o.claimed_until < ?))
+      AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status IN ('pending', 'sending') AND e.channel = o.channel AND e.recipient = o.recipient AND e.id < o.id)
+      ORDER BY o.next_try_at, o.id LIMIT ${Math.max(1, Math.floor(limit))}`,
     [now, now],
   )) as { id: number | string }[];
   if (candidates.length === 0) return [];

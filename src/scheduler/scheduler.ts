@@ -9,7 +9,7 @@ import type { Job } from './types';
 export interface Scheduler {
   start(): void;
   stop(): Promise<void>;
-  /** Run a job now (still refusing to overlap a scheduled run). */
+  /** Run a job now (still refusing to overlap a scheduled run); false when it did not run (overlap, or another hub holds it). */
   runNow(name: string): Promise<boolean>;
   jobs(): readonly Job[];
 }
@@ -46,12 +46,14 @@ export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): S
     }
     const started = Date.now();
     log.info({ job: job.name }, 'job started');
+    // A run that failed still ran; only a lease held elsewhere means it did not.
+    let ran = true;
     const p = guarded(job, firedAt, scheduled)
-      .then((ran) =>
-        ran
-          ? log.info({ job: job.name, ms: Date.now() - started }, 'job finished')
-          : log.info({ job: job.name }, 'job skipped: another hub runs it'),
-      )
+      .then((r) => {
+        ran = r;
+        if (r) log.info({ job: job.name, ms: Date.now() - started }, 'job finished');
+        else log.info({ job: job.name }, 'job skipped: another hub runs it');
+      })
       .catch((err) =>
         log.error(
           { job: job.name, ms: Date.now() - started, err: describeError(err) },
@@ -61,7 +63,7 @@ export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): S
       .finally(() => running.delete(job.name));
     running.set(job.name, p);
     await p;
-    return true;
+    return ran;
   }
 
   return {

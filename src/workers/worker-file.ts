@@ -7,7 +7,7 @@ import { SitewatchError } from '../errors';
  * The project root: this file is <root>/src/workers/worker-file.ts when sources run directly
  * (jest, SWC) and <root>/dist/src/workers/worker-file.js when compiled.
  */
-function projectRoot(): string {
+export function projectRoot(): string {
   const fromSources = path.extname(__filename) === '.ts';
   return path.resolve(__dirname, ...(fromSources ? ['..', '..'] : ['..', '..', '..']));
 }

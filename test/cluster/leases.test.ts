@@ -85,17 +85,18 @@ describeEachEngine('leases', (db) => {
 
   it('withLease runs fn, marks the slot, and skips without running when another holds it', async () => {
     const ran: string[] = [];
-    expect(
-      await a.withLease('job:z', async () => (ran.push('a'), 42), { slot: SLOT }),
-    ).toEqual({ ran: true, value: 42 });
+    expect(await a.withLease('job:z', async () => (ran.push('a'), 42), { slot: SLOT })).toEqual({
+      ran: true,
+      value: 42,
+    });
     expect(await row('job:z')).toEqual([{ owner: 'hub-a', expiresAt: 0, doneSlot: SLOT }]);
     expect(await b.withLease('job:z', async () => ran.push('b'), { slot: SLOT })).toEqual({
       ran: false,
     });
     const held = await b.acquire('job:z');
-    expect(
-      await a.withLease('job:z', async () => ran.push('a2'), { slot: NEXT_SLOT }),
-    ).toEqual({ ran: false });
+    expect(await a.withLease('job:z', async () => ran.push('a2'), { slot: NEXT_SLOT })).toEqual({
+      ran: false,
+    });
     await held!.release();
     expect(ran).toEqual(['a']);
   });
@@ -119,13 +120,13 @@ describeEachEngine('leases', (db) => {
   });
 
   it('withLease renews the lease while fn runs longer than its time', async () => {
-    // Real clock: the renewal timer is what keeps the lease (every third of 600 ms).
-    const ra = createLeases({ ds: db().ds, owner: 'hub-a', ttlMs: 600 });
-    const rb = createLeases({ ds: db().ds, owner: 'hub-b', ttlMs: 600 });
+    // Real clock: the renewal timer is what keeps the lease (every third of 900 ms).
+    const ra = createLeases({ ds: db().ds, owner: 'hub-a', ttlMs: 900 });
+    const rb = createLeases({ ds: db().ds, owner: 'hub-b', ttlMs: 900 });
     const attempts: boolean[] = [];
     const r = await ra.withLease('job:long', async () => {
       for (let i = 0; i < 3; i++) {
-        await new Promise((res) => setTimeout(res, 450));
+        await new Promise((res) => setTimeout(res, 700));
         attempts.push((await rb.acquire('job:long')) !== null);
       }
       return 'done';

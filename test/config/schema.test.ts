@@ -47,6 +47,16 @@ const DEFAULTS: Config = {
     email: { smtpUrl: null, from: 'Sitewatch <sitewatch@localhost>', timeoutMs: 20_000 },
     wecom: { robots: [], timeoutMs: 10_000 },
   },
+  web: {
+    enabled: true,
+    host: '127.0.0.1',
+    port: 8080,
+    sessionSecret: null,
+    idleMinutes: 30,
+    trustProxy: false,
+    loginPerMinute: 10,
+    lang: 'zh',
+  },
   retention: { sampleDays: 90, outboxDays: 30, quarantineDays: 30 },
   agent: { token: null },
   bot: {

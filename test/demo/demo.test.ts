@@ -20,6 +20,7 @@ describe('sitewatch demo', () => {
     const env = {
       SITEWATCH_DB: url,
       SITEWATCH_SCHEDULE_INGEST: '*/2 * * * * *',
+      SITEWATCH_WEB_PORT: '0',
       SITEWATCH_LOG_LEVEL: 'silent',
     };
     let observed: { before: number[]; after: number[] } | undefined;
@@ -84,6 +85,7 @@ describe('sitewatch demo', () => {
           PATH: processEnv().PATH,
           SITEWATCH_DB: `sqlite:${join(dir, 'p.sqlite')}`,
           SITEWATCH_LOG_LEVEL: 'silent',
+          SITEWATCH_WEB_PORT: '0',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -14,7 +14,11 @@ export interface TestDb {
 
 /** A config for tests: defaults, nothing from the environment, then the given overrides. */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: {}, overrides: { log: { level: 'silent' }, ...overrides } });
+  // The portal is left out unless a test asks for it (then on a port of its own, e.g. web: { port: 0 }).
+  return loadConfig({
+    env: {},
+    overrides: { log: { level: 'silent' }, web: { enabled: false }, ...overrides },
+  });
 }
 
 export function mysqlAvailable(): boolean {

@@ -163,7 +163,7 @@ describeEachEngine('dispatcher over real SMTP', (db) => {
       'is down',
       'down',
       5000,
-      (to, port) => `email to ${to} failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+      (to, port) => `email to ${to} failed: connect ECONNREFUSED 127.0.0.1:${port} (ESOCKET)`,
     ],
   ];
 
@@ -326,10 +326,7 @@ describeEachEngine('dispatcher over real SMTP', (db) => {
 
     t += 500;
     expect(await d.runOnce()).toEqual({ sent: 2, retrying: 0, failed: 0 });
-    expect(s.to('ops@example.com').map((m) => m.subject)).toEqual([
-      RAISE_SUBJECT,
-      RESOLVE_SUBJECT,
-    ]);
+    expect(s.to('ops@example.com').map((m) => m.subject)).toEqual([RAISE_SUBJECT, RESOLVE_SUBJECT]);
   });
 
   it('renders the chart of a notice sent to ten recipients once', async () => {

@@ -13,6 +13,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
       {
         ingest: opts.schedule === false ? null : cfg.schedule.ingest,
         bot: app.bot !== null,
+        web: app.webUrl(),
         timezone: cfg.timezone,
       },
       `${what} started`,
@@ -30,5 +31,5 @@ export function registerStart(program: Command, ctx: CliContext): void {
   program
     .command('bot')
     .description('run only the WeChat bot (prints the login QR code), until stopped')
-    .action(() => run('bot', { bot: true, schedule: false }));
+    .action(() => run('bot', { bot: true, schedule: false, web: false }));
 }

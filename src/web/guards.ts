@@ -1,0 +1,30 @@
+// Route guards: a signed-in user for every page and API call, an admin for administration.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isApi } from './context';
+
+/** Pages redirect to the login page (then back); API calls answer 401. */
+export async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (req.session.get('user')) return;
+  if (isApi(req)) {
+    await reply.code(401).header('cache-control', 'no-store').send({ error: 'not signed in' });
+    return;
+  }
+  const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
+  await reply.redirect(`/login${next}`, 303);
+}
+
+/** Administration: admins only; others get 403. */
+export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await requireUser(req, reply);
+  if (reply.sent) return;
+  if (req.session.get('user')?.role === 'admin') return;
+  const status = 403;
+  if (isApi(req)) {
+    await reply.code(status).send({ error: 'administrators only' });
+    return;
+  }
+  await reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send('<!doctype html><title>403</title><p>403</p>');
+}

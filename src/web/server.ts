@@ -1,0 +1,167 @@
+// The web portal: Fastify with its maintained plugins (helmet, cookie, session, CSRF, rate limit, form body, static, view).
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import session from '@fastify/session';
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import { Eta } from 'eta';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
+import { describeError, SitewatchError } from '../errors';
+import { projectRoot } from '../workers/worker-file';
+import { type WebDeps, isApi, langOf } from './context';
+import { translator } from './i18n';
+import { createSessionStore } from './session-store';
+import { webRoutes } from './routes';
+
+export const SESSION_COOKIE = 'sw_sid';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function webDir(...parts: string[]): string {
+  return path.join(projectRoot(), 'src', 'web', ...parts);
+}
+
+/** The status and plain message a failure shows to the user: never a stack trace. */
+function publicError(err: FastifyError | SitewatchError): {
+  status: number;
+  key: string;
+  message: string;
+} {
+  if (err instanceof SitewatchError) {
+    if (err.code === 'NOT_FOUND') return { status: 404, key: 'notFound', message: '' };
+    if (err.code === 'USAGE' || err.code === 'CONFLICT')
+      return { status: err.code === 'USAGE' ? 400 : 409, key: 'badRequest', message: err.message };
+    return { status: 500, key: 'serverError', message: '' };
+  }
+  const code = (err as FastifyError).code ?? '';
+  const status = (err as FastifyError).statusCode ?? 500;
+  if (code.startsWith('FST_CSRF')) return { status: 403, key: 'csrf', message: '' };
+  if (status === 429) return { status, key: 'loginThrottled', message: '' };
+  if (status >= 400 && status < 500) return { status, key: 'badRequest', message: err.message };
+  return { status: 500, key: 'serverError', message: '' };
+}
+
+export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
+  const { config, log } = deps;
+  const web = config.web;
+  const app = Fastify({
+    loggerInstance: log.child({ component: 'web' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: web.trustProxy,
+    bodyLimit: 256 * 1024,
+  });
+  let secret = web.sessionSecret;
+  if (!secret) {
+    secret = randomBytes(32).toString('hex');
+    log.warn(
+      'web.sessionSecret is not set: a random one is used, so sessions end when the hub restarts',
+    );
+  }
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // ECharts positions its tooltip with inline style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'self'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(session, {
+    secret,
+    cookieName: SESSION_COOKIE,
+    store: createSessionStore({ ds: deps.ds, idleMs: web.idleMinutes * 60_000, now: deps.now }),
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      // Secure when the request came over HTTPS (directly, or through a trusted proxy).
+      secure: 'auto',
+      path: '/',
+      maxAge: web.idleMinutes * 60_000,
+    },
+  });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/session',
+    getToken: (req) => {
+      const header = req.headers['x-csrf-token'];
+      if (typeof header === 'string') return header;
+      const body = req.body as { _csrf?: unknown } | undefined;
+      return typeof body?._csrf === 'string' ? body._csrf : undefined;
+    },
+  });
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+  await app.register(view, {
+    engine: { eta: new Eta({ autoEscape: true, autoTrim: false, cache: true }) },
+    templates: webDir('views'),
+  });
+  await app.register(fastifyStatic, {
+    root: webDir('static'),
+    prefix: '/static/',
+    index: false,
+    list: false,
+    maxAge: '1h',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(projectRoot(), 'node_modules', 'echarts', 'dist'),
+    prefix: '/static/vendor/',
+    decorateReply: false,
+    index: false,
+    list: false,
+    allowedPath: (p) => p === '/echarts.min.js',
+    maxAge: '1d',
+  });
+
+  // Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token header).
+  app.addHook('preHandler', (req, reply, done) => {
+    if (SAFE_METHODS.has(req.method)) return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const e = publicError(err);
+    if (e.status >= 500)
+      req.log.error({ err: describeError(err), url: req.routeOptions.url }, 'web request failed');
+    const t = translator(langOf(req, deps));
+    const message = t(e.key, { message: e.message });
+    reply.status(e.status).header('cache-control', 'no-store');
+    if (isApi(req)) return reply.send({ error: message });
+    return reply.type('text/html; charset=utf-8').view('error.eta', {
+      t,
+      lang: langOf(req, deps),
+      user: req.session?.get('user') ?? null,
+      status: e.status,
+      message,
+      path: req.url,
+      csrfToken: '',
+    });
+  });
+  app.setNotFoundHandler(async (req) => {
+    throw new SitewatchError('NOT_FOUND', `No page ${req.url}`);
+  });
+
+  for (const r of webRoutes)
+    await app.register((scope, _o, done) => {
+      r.register(scope, deps);
+      done();
+    });
+  return app;
+}

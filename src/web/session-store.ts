@@ -1,0 +1,67 @@
+// The @fastify/session store on the database: sessions survive a restart, are shared by hubs, and end at logout.
+import type { DataSource } from 'typeorm';
+import { engineOf } from '../db/data-source';
+import { upsertSql } from '../db/dialect';
+import { execute } from '../db/bulk';
+
+import type { Session } from 'fastify';
+import type {} from '@fastify/session';
+
+type Callback = (err?: unknown) => void;
+type GetCallback = (err: unknown, session?: Session | null) => void;
+
+export interface SessionStore {
+  set(sid: string, session: Session, cb: Callback): void;
+  get(sid: string, cb: GetCallback): void;
+  destroy(sid: string, cb: Callback): void;
+  /** Delete expired sessions; returns how many. */
+  prune(): Promise<number>;
+}
+
+export function createSessionStore(o: {
+  ds: DataSource;
+  /** Sessions last this long after their last request. */
+  idleMs: number;
+  now?: () => number;
+}): SessionStore {
+  const { ds } = o;
+  const now = o.now ?? Date.now;
+  const upsert = upsertSql(
+    engineOf(ds),
+    'web_session',
+    ['sid', 'data', 'expires_at'],
+    ['sid'],
+    ['data', 'expires_at'],
+    1,
+  );
+  return {
+    set(sid, session, cb) {
+      execute(ds.manager, upsert, [sid, JSON.stringify(session), now() + o.idleMs]).then(
+        () => cb(),
+        (err) => cb(err),
+      );
+    },
+    get(sid, cb) {
+      ds.query('SELECT data, expires_at FROM web_session WHERE sid = ?', [sid]).then(
+        (rows: { data: string; expires_at: number | string }[]) => {
+          const row = rows[0];
+          if (!row || Number(row.expires_at) <= now()) return cb(null, null);
+          cb(null, JSON.parse(row.data) as Session);
+        },
+        (err) => cb(err),
+      );
+    },
+    destroy(sid, cb) {
+      ds.query('DELETE FROM web_session WHERE sid = ?', [sid]).then(
+        () => cb(),
+        (err) => cb(err),
+      );
+    },
+    async prune() {
+      const res = await execute(ds.manager, 'DELETE FROM web_session WHERE expires_at <= ?', [
+        now(),
+      ]);
+      return Number((res as { affected?: number }).affected ?? 0);
+    },
+  };
+}

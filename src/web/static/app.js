@@ -1,0 +1,101 @@
+// Sitewatch portal client: draws chart options from the API with ECharts, sorts tables, sends actions with the CSRF token.
+(function () {
+  'use strict';
+  var csrf = document.body.getAttribute('data-csrf') || '';
+
+  /** fetch() with the session cookie and, for state-changing calls, the CSRF token. */
+  function api(method, url, body) {
+    var headers = { accept: 'application/json' };
+    if (method !== 'GET') headers['x-csrf-token'] = csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(url, {
+      method: method,
+      headers: headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (res) {
+      return res.json().then(function (data) {
+        if (!res.ok) throw new Error(data && data.error ? data.error : 'HTTP ' + res.status);
+        return data;
+      });
+    });
+  }
+  window.sitewatch = { api: api };
+
+  var charts = {};
+  /** Draw option `option` into element `el` (the same option the PNG renderer draws). */
+  function draw(el, option) {
+    if (!window.echarts) return;
+    var chart = charts[el.id] || (charts[el.id] = window.echarts.init(el));
+    chart.setOption(option, { notMerge: true });
+    el.setAttribute('data-drawn', '1');
+  }
+  window.sitewatch.draw = draw;
+
+  /** Elements with data-chart-src: fetch {charts: {elementId: option}} and draw each. */
+  function loadCharts(url) {
+    return api('GET', url).then(function (data) {
+      Object.keys(data.charts || {}).forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el) draw(el, data.charts[id]);
+      });
+      return data;
+    });
+  }
+  window.sitewatch.loadCharts = loadCharts;
+
+  function initCharts() {
+    var seen = {};
+    document.querySelectorAll('[data-chart-src]').forEach(function (el) {
+      var src = el.getAttribute('data-chart-src');
+      if (seen[src]) return;
+      seen[src] = true;
+      loadCharts(src).catch(function (e) {
+        el.textContent = e.message;
+      });
+    });
+  }
+
+  /** Click a th.sortable to sort its table by that column (numbers by data-value when present). */
+  function initSorting() {
+    document.querySelectorAll('table').forEach(function (table) {
+      var heads = table.querySelectorAll('th.sortable');
+      heads.forEach(function (th, idx) {
+        th.addEventListener('click', function () {
+          var col = Array.prototype.indexOf.call(th.parentNode.children, th);
+          var asc = th.getAttribute('aria-sort') !== 'ascending';
+          heads.forEach(function (h) {
+            h.removeAttribute('aria-sort');
+          });
+          th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (a, b) {
+            var x = a.cells[col],
+              y = b.cells[col];
+            var xv = x.getAttribute('data-value'),
+              yv = y.getAttribute('data-value');
+            var r;
+            if (xv !== null && yv !== null) r = Number(xv) - Number(yv);
+            else r = x.textContent.localeCompare(y.textContent, 'zh-CN');
+            return asc ? r : -r;
+          });
+          rows.forEach(function (r) {
+            body.appendChild(r);
+          });
+        });
+        void idx;
+      });
+    });
+  }
+
+  window.addEventListener('resize', function () {
+    Object.keys(charts).forEach(function (k) {
+      charts[k].resize();
+    });
+  });
+  document.addEventListener('DOMContentLoaded', function () {
+    initSorting();
+    initCharts();
+  });
+})();
