@@ -47,7 +47,7 @@ export class Alarm {
   @Column({ name: 'acked_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   ackedAt: number | null;
 
-  /** When the raise notice was queued (null: silenced, or raised already resolved). */
+  /** When the raise was processed for notices (also when silenced: reminders count from it); null: raised already resolved. */
   @Column({ name: 'notified_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   notifiedAt: number | null;
 

@@ -33,7 +33,7 @@ function prng(seed: number) {
   };
 }
 
-async function seed(ds: DataSource): Promise<{ rows: number; seconds: number }> {
+export async function seed(ds: DataSource): Promise<{ rows: number; seconds: number }> {
   const t0 = performance.now();
   const engine = engineOf(ds);
   const r = prng(42);
@@ -312,7 +312,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Only when run as the benchmark: bench-web imports seed() from here.
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -13,18 +13,10 @@ export async function requireUser(req: FastifyRequest, reply: FastifyReply): Pro
   await reply.redirect(`/login${next}`, 303);
 }
 
-/** Administration: admins only; others get 403. */
+/** Administration: admins only; others get 403 (the error page in the layout, or `{error}` under /api/). */
 export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   await requireUser(req, reply);
   if (reply.sent) return;
   if (req.session.get('user')?.role === 'admin') return;
-  const status = 403;
-  if (isApi(req)) {
-    await reply.code(status).send({ error: 'administrators only' });
-    return;
-  }
-  await reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .send('<!doctype html><title>403</title><p>403</p>');
+  throw Object.assign(new Error('administrators only'), { statusCode: 403, code: 'SW_FORBIDDEN' });
 }

@@ -45,6 +45,7 @@ function publicError(err: FastifyError | SitewatchError): {
   const code = (err as FastifyError).code ?? '';
   const status = (err as FastifyError).statusCode ?? 500;
   if (code.startsWith('FST_CSRF')) return { status: 403, key: 'csrf', message: '' };
+  if (status === 403) return { status, key: 'forbidden', message: '' };
   if (status === 429) return { status, key: 'loginThrottled', message: '' };
   if (status >= 400 && status < 500) return { status, key: 'badRequest', message: err.message };
   return { status: 500, key: 'serverError', message: '' };
@@ -79,6 +80,8 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
         baseUri: ["'self'"],
+        // Portals on a LAN address are often plain http: upgrading their requests would break every page.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -144,14 +147,24 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     const message = t(e.key, { message: e.message });
     reply.status(e.status).header('cache-control', 'no-store');
     if (isApi(req)) return reply.send({ error: message });
+    const user = req.session?.get('user') ?? null;
+    // The layout's logout form needs a valid token; without a session there is nothing to protect.
+    let csrfToken = '';
+    if (user) {
+      try {
+        csrfToken = await reply.generateCsrf();
+      } catch {
+        csrfToken = '';
+      }
+    }
     return reply.type('text/html; charset=utf-8').view('error.eta', {
       t,
       lang: langOf(req, deps),
-      user: req.session?.get('user') ?? null,
+      user,
       status: e.status,
       message,
       path: req.url,
-      csrfToken: '',
+      csrfToken,
     });
   });
   app.setNotFoundHandler(async (req) => {

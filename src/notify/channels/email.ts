@@ -13,6 +13,8 @@ export interface EmailChannelOptions {
   from: string;
   /** Connecting, the greeting and every later wait on the socket. */
   timeoutMs: number;
+  /** SMTP connections kept open at most (the dispatcher's concurrency). */
+  maxConnections?: number;
   log: Logger;
   /** The chat group limit (an email lists five times as many alarms). */
   groupLimit: number;
@@ -80,6 +82,9 @@ interface Attachment {
 export function createEmailChannel(o: EmailChannelOptions): Channel {
   const transport = createTransport({
     url: o.smtpUrl,
+    // Connections are reused between messages (a new SMTP session per mail costs a handshake and a greeting).
+    pool: true,
+    maxConnections: o.maxConnections ?? 4,
     connectionTimeout: o.timeoutMs,
     greetingTimeout: o.timeoutMs,
     socketTimeout: o.timeoutMs,

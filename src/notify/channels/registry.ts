@@ -30,6 +30,7 @@ export const channelFactories: readonly ChannelFactory[] = [
             smtpUrl: config.notify.email.smtpUrl,
             from: config.notify.email.from,
             timeoutMs: config.notify.email.timeoutMs,
+            maxConnections: config.notify.concurrency,
             groupLimit: config.alarms.groupLimit,
             tz: config.timezone,
             log,

@@ -1,5 +1,5 @@
 // Login and logout: one error for unknown user and wrong password, rate limits per address and account, session id rotated.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { User } from '../../../entities';
 import { hashPassword, verifyPassword } from '../../auth/password';
@@ -14,7 +14,12 @@ const loginBody = z.object({
 
 /** Only local paths are followed after login: never another site (open redirect). */
 export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/';
+  // Browsers drop tabs and newlines from URLs and read a backslash as "/": "/<tab>/evil" would become "//evil".
+  for (const ch of next) {
+    const c = ch.charCodeAt(0);
+    if (c < 0x20 || c === 0x7f || ch === '\\') return '/';
+  }
   return next;
 }
 
@@ -24,12 +29,12 @@ export const authRoutes: WebRoute = {
   name: 'auth',
   register(app: FastifyInstance, deps: WebDeps) {
     const perMinute = deps.config.web.loginPerMinute;
-    const limitByAddress = app.rateLimit({
+    const byAddress = app.createRateLimit({
       max: perMinute,
       timeWindow: 60_000,
       keyGenerator: (req) => `addr:${req.ip}`,
     });
-    const limitByAccount = app.rateLimit({
+    const byAccount = app.createRateLimit({
       max: perMinute,
       timeWindow: 60_000,
       keyGenerator: (req) => {
@@ -37,6 +42,18 @@ export const authRoutes: WebRoute = {
         return `acct:${typeof login === 'string' ? login.trim().toLowerCase() : ''}`;
       },
     });
+    // Both limits count every attempt. (Two app.rateLimit() hooks on one route would not: the
+    // plugin marks the request after the first and skips the second.)
+    const limitLogin = async (req: FastifyRequest, reply: FastifyReply) => {
+      const limits = [await byAddress(req), await byAccount(req)];
+      const hit = limits.find((l) => !l.isAllowed && l.isExceeded);
+      if (!hit || hit.isAllowed) return;
+      reply.header('retry-after', hit.ttlInSeconds);
+      throw Object.assign(new Error('too many login attempts'), {
+        statusCode: 429,
+        code: 'SW_LOGIN_THROTTLED',
+      });
+    };
 
     app.get('/login', async (req, reply) => {
       if (req.session.get('user')) return reply.redirect('/', 303);
@@ -48,7 +65,7 @@ export const authRoutes: WebRoute = {
       });
     });
 
-    app.post('/login', { preHandler: [limitByAddress, limitByAccount] }, async (req, reply) => {
+    app.post('/login', { preHandler: limitLogin }, async (req, reply) => {
       const parsed = loginBody.safeParse(req.body);
       const next = safeNext(parsed.success ? parsed.data.next : undefined);
       const fail = () => {
@@ -75,6 +92,7 @@ export const authRoutes: WebRoute = {
       }
       // A new session id at login: an id planted before login is worthless afterwards.
       await req.session.regenerate();
+      // Id first: an admin's password reset finds the user's sessions by it (admin-users.ts).
       req.session.set('user', {
         id: user.id,
         login: user.login,

@@ -1,10 +1,28 @@
 // The explicit list of portal route modules; a duplicate name is refused at start-up.
 import { createRegistry } from '../../registry';
+import { adminOutboxRoutes } from './admin-outbox';
+import { adminRoomsRoutes } from './admin-rooms';
+import { adminSitesRoutes } from './admin-sites';
+import { adminUsersRoutes } from './admin-users';
+import { alarmsRoutes } from './alarms';
 import { authRoutes } from './auth';
+import { ingestRoutes } from './ingest';
+import { reportRoutes } from './reports';
+import { serverRoutes } from './server';
+import { siteRoutes } from './site';
 import { sitesRoutes } from './sites';
 import type { WebRoute } from './types';
 
 export const webRoutes: readonly WebRoute[] = createRegistry<WebRoute>('web route module', [
   authRoutes,
   sitesRoutes,
+  siteRoutes,
+  serverRoutes,
+  reportRoutes,
+  alarmsRoutes,
+  ingestRoutes,
+  adminUsersRoutes,
+  adminSitesRoutes,
+  adminRoomsRoutes,
+  adminOutboxRoutes,
 ]).list();

@@ -1,4 +1,5 @@
 // Sitewatch portal client: draws chart options from the API with ECharts, sorts tables, sends actions with the CSRF token.
+/* global window, document, fetch, URL, Element */
 (function () {
   'use strict';
   var csrf = document.body.getAttribute('data-csrf') || '';
@@ -89,6 +90,90 @@
     });
   }
 
+  /** Range picker: redraw the server charts for the chosen range from the metrics API, no reload. */
+  function initRangePicker() {
+    document.querySelectorAll('.range-picker[data-metrics-src]').forEach(function (picker) {
+      var base = picker.getAttribute('data-metrics-src');
+      picker.querySelectorAll('button[data-range]').forEach(function (btn) {
+        btn.addEventListener('click', function () {
+          var range = btn.getAttribute('data-range');
+          picker.setAttribute('aria-busy', 'true');
+          loadCharts(base + '?range=' + encodeURIComponent(range))
+            .then(function () {
+              picker.querySelectorAll('button[data-range]').forEach(function (b) {
+                b.className = b === btn ? 'on' : '';
+              });
+              var url = new URL(window.location.href);
+              url.searchParams.set('range', range);
+              window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+            })
+            .catch(function (e) {
+              picker.setAttribute('title', e.message);
+            })
+            .then(function () {
+              picker.removeAttribute('aria-busy');
+            });
+        });
+      });
+    });
+  }
+
+  /** Buttons acting on the server: acknowledge an alarm, cancel a silence. */
+  function initActions() {
+    document.addEventListener('click', function (ev) {
+      var btn =
+        ev.target instanceof Element ? ev.target.closest('button.ack, button.unsilence') : null;
+      if (!btn || btn.disabled) return;
+      var id = btn.getAttribute('data-id');
+      var ack = btn.classList.contains('ack');
+      btn.disabled = true;
+      var url = ack
+        ? '/api/alarms/' + encodeURIComponent(id) + '/ack'
+        : '/api/silences/' + encodeURIComponent(id) + '/cancel';
+      api('POST', url)
+        .then(function (res) {
+          var span = document.createElement('span');
+          if (ack) {
+            span.className = 'acked';
+            var text = btn.getAttribute('data-acked-text') || '{name}';
+            span.textContent = text.replace('{name}', res.ackedByName);
+          } else {
+            span.className = 'muted';
+            span.textContent = btn.getAttribute('data-done-text') || res.outcome;
+          }
+          btn.parentNode.replaceChild(span, btn);
+        })
+        .catch(function (e) {
+          btn.disabled = false;
+          btn.setAttribute('title', e.message);
+          window.alert(e.message);
+        });
+    });
+  }
+
+  /** The silence form: post it to the API, then show the page again with the new silence. */
+  function initSilenceForm() {
+    var form = document.getElementById('silence-form');
+    if (!form) return;
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var msg = form.querySelector('.form-msg');
+      var name = form.elements.namedItem('name').value.trim();
+      var body = {
+        site: form.elements.namedItem('site').value,
+        minutes: Number(form.elements.namedItem('minutes').value),
+      };
+      if (name) body.name = name;
+      api('POST', '/api/silences', body)
+        .then(function () {
+          window.location.reload();
+        })
+        .catch(function (e) {
+          if (msg) msg.textContent = e.message;
+        });
+    });
+  }
+
   window.addEventListener('resize', function () {
     Object.keys(charts).forEach(function (k) {
       charts[k].resize();
@@ -97,5 +182,8 @@
   document.addEventListener('DOMContentLoaded', function () {
     initSorting();
     initCharts();
+    initRangePicker();
+    initActions();
+    initSilenceForm();
   });
 })();
