@@ -5,14 +5,12 @@ export interface LoadJob {
   title: string;
   /** The portal's base URL (loopback only). */
   origin: string;
-  /** The session cookie header (`name=value`); empty: no cookie. */
+  /** The session cookie header (`name=value`). */
   cookie: string;
   /** Paths each connection cycles through. */
   paths: string[];
   connections: number;
   seconds: number;
-  /** Requests per second per connection (paced load); absent: each connection sends as fast as answers come. */
-  connectionRate?: number;
 }
 
 export interface LoadResult {
@@ -47,10 +45,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
         url: job.origin,
         connections: job.connections,
         duration: job.seconds,
-        connectionRate: job.connectionRate,
-        headers: job.cookie
-          ? { cookie: job.cookie, accept: 'application/json' }
-          : { accept: 'application/json' },
+        headers: { cookie: job.cookie, accept: 'application/json' },
         requests: job.paths.map((path) => ({ method: 'GET', path })),
       },
       (err, result) => (err ? reject(err) : resolve(result)),

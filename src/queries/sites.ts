@@ -27,6 +27,24 @@ export async function visibleSites(ds: DataSource, viewer: Viewer): Promise<Site
   return qb.getMany();
 }
 
+/** The enabled site `code` if the viewer may see it (one indexed lookup), else null. */
+export async function visibleSite(
+  ds: DataSource,
+  viewer: Viewer,
+  code: string,
+): Promise<Site | null> {
+  const qb = ds
+    .getRepository(Site)
+    .createQueryBuilder('s')
+    .where('s.code = :code AND s.enabled = :on', { code, on: true });
+  if (viewer.role !== 'admin') {
+    qb.innerJoin('user_site', 'us', 'us.site_id = s.id AND us.user_id = :uid', {
+      uid: viewer.userId,
+    });
+  }
+  return qb.getOne();
+}
+
 export interface SiteHealth {
   site: Site;
   servers: number;

@@ -9,7 +9,7 @@ import type { Config } from '../../config/schema';
 import type { Site } from '../../entities';
 import { SitewatchError } from '../errors';
 import type { Logger } from '../log';
-import { visibleSites } from '../queries';
+import { visibleSite } from '../queries';
 import { type Messages, type WebLang, translator } from './i18n';
 
 export interface WebUser {
@@ -57,8 +57,7 @@ export const isApi = (req: FastifyRequest) => req.url.startsWith('/api/');
  */
 export async function siteFor(req: FastifyRequest, deps: WebDeps, code: string): Promise<Site> {
   const user = userOf(req);
-  const sites = await visibleSites(deps.ds, { userId: user.id, role: user.role });
-  const site = sites.find((s) => s.code === code);
+  const site = await visibleSite(deps.ds, { userId: user.id, role: user.role }, code);
   if (!site) throw new SitewatchError('NOT_FOUND', `No site "${code}".`);
   return site;
 }

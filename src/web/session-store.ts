@@ -18,6 +18,9 @@ export interface SessionStore {
   prune(): Promise<number>;
 }
 
+/** A session's expiry is pushed forward in the database at most this often (idle timeouts are in minutes). */
+export const REWRITE_AFTER_MS = 60_000;
+
 export function createSessionStore(o: {
   ds: DataSource;
   /** Sessions last this long after their last request. */
@@ -34,10 +37,29 @@ export function createSessionStore(o: {
     ['data', 'expires_at'],
     1,
   );
+  // What this hub last wrote per session: with rolling sessions every request saves, but the row only
+  // needs writing when the data changed or the expiry moved by more than a minute.
+  const written = new Map<string, { content: string; expiresAt: number }>();
+  const MAX_REMEMBERED = 10_000;
+  const contentOf = (session: Session) => {
+    const { cookie: _cookie, ...rest } = session as Session & { cookie?: unknown };
+    return JSON.stringify(rest);
+  };
   return {
     set(sid, session, cb) {
-      execute(ds.manager, upsert, [sid, JSON.stringify(session), now() + o.idleMs]).then(
-        () => cb(),
+      const expiresAt = now() + o.idleMs;
+      const content = contentOf(session);
+      const last = written.get(sid);
+      if (last && last.content === content && expiresAt - last.expiresAt < REWRITE_AFTER_MS) {
+        cb();
+        return;
+      }
+      execute(ds.manager, upsert, [sid, JSON.stringify(session), expiresAt]).then(
+        () => {
+          if (written.size >= MAX_REMEMBERED) written.clear();
+          written.set(sid, { content, expiresAt });
+          cb();
+        },
         (err) => cb(err),
       );
     },
@@ -52,6 +74,7 @@ export function createSessionStore(o: {
       );
     },
     destroy(sid, cb) {
+      written.delete(sid);
       ds.query('DELETE FROM web_session WHERE sid = ?', [sid]).then(
         () => cb(),
         (err) => cb(err),
