@@ -32,15 +32,7 @@ const pct = (used: number | null, total: number | null) =>
   used !== null && total !== null && total > 0 ? (used / total) * 100 : null;
 
 /** Latest readings of one server: each table read newest-first on its primary key, LIMIT 1. */
-export async function latestReadings(
-  ds: DataSource,
-  serverId: number,
-): Promise<
-  Pick<
-    ServerStatus,
-    'cpuPct' | 'cpuAt' | 'memPct' | 'memAt' | 'diskPct' | 'diskMount' | 'diskAt' | 'lastSeenAt'
-  >
-> {
+export async function latestReadings(ds: DataSource, serverId: number): Promise<Readings> {
   const [cpu, mem, disk]: Record<string, unknown>[][] = await Promise.all([
     ds.query(
       `SELECT sampled_at, user_pct, sys_pct, io_pct FROM cpu_sample
@@ -59,8 +51,20 @@ export async function latestReadings(
       [serverId, serverId],
     ),
   ]);
-  const c = cpu[0];
-  const m = mem[0];
+  return readingsOf(cpu[0], mem[0], disk);
+}
+
+type Readings = Pick<
+  ServerStatus,
+  'cpuPct' | 'cpuAt' | 'memPct' | 'memAt' | 'diskPct' | 'diskMount' | 'diskAt' | 'lastSeenAt'
+>;
+
+/** Readings from the newest cpu row, memory row and disk rows (one per mount) of a server. */
+function readingsOf(
+  c: Record<string, unknown> | undefined,
+  m: Record<string, unknown> | undefined,
+  disk: Record<string, unknown>[],
+): Readings {
   let diskPct: number | null = null;
   let diskMount: string | null = null;
   for (const d of disk) {
@@ -92,21 +96,49 @@ export async function siteStatus(
   now: number,
   staleAfterMs = DEFAULT_STALE_AFTER_MS,
 ): Promise<SiteStatus> {
-  const servers: Record<string, unknown>[] = await ds.query(
-    'SELECT id, name, ip FROM server WHERE site_id = ? ORDER BY name, id',
-    [site.id],
-  );
-  const out: ServerStatus[] = [];
-  for (const s of servers) {
-    const r = await latestReadings(ds, Number(s.id));
-    out.push({
-      id: Number(s.id),
+  // One statement per table for all the site's servers: each newest sample is found by an index
+  // seek per server (MAX on the primary key's prefix), not by scanning the servers' history.
+  const latestOf = (table: string, cols: string) =>
+    `SELECT t.server_id, t.sampled_at, ${cols} FROM server s
+      JOIN ${table} t ON t.server_id = s.id
+       AND t.sampled_at = (SELECT MAX(x.sampled_at) FROM ${table} x WHERE x.server_id = s.id)
+     WHERE s.site_id = ?`;
+  const [servers, cpu, mem, disk, alarms] = await Promise.all([
+    ds.query('SELECT id, name, ip FROM server WHERE site_id = ? ORDER BY name, id', [
+      site.id,
+    ]) as Promise<Record<string, unknown>[]>,
+    ds.query(latestOf('cpu_sample', 't.user_pct, t.sys_pct, t.io_pct'), [site.id]) as Promise<
+      Record<string, unknown>[]
+    >,
+    ds.query(latestOf('mem_sample', 't.used_bytes, t.total_bytes'), [site.id]) as Promise<
+      Record<string, unknown>[]
+    >,
+    ds.query(latestOf('disk_sample', 't.mount, t.used_bytes, t.total_bytes'), [site.id]) as Promise<
+      Record<string, unknown>[]
+    >,
+    activeAlarmCounts(ds, [site.id]),
+  ]);
+  const group = (rows: Record<string, unknown>[]) => {
+    const m = new Map<number, Record<string, unknown>[]>();
+    for (const r of rows) {
+      const id = Number(r.server_id);
+      const list = m.get(id);
+      if (list) list.push(r);
+      else m.set(id, [r]);
+    }
+    return m;
+  };
+  const [cpuBy, memBy, diskBy] = [group(cpu), group(mem), group(disk)];
+  const out: ServerStatus[] = servers.map((s) => {
+    const id = Number(s.id);
+    const r = readingsOf(cpuBy.get(id)?.[0], memBy.get(id)?.[0], diskBy.get(id) ?? []);
+    return {
+      id,
       name: String(s.name),
       ip: String(s.ip),
       ...r,
       stale: r.lastSeenAt === null || now - r.lastSeenAt > staleAfterMs,
-    });
-  }
-  const alarms = await activeAlarmCounts(ds, [site.id]);
+    };
+  });
   return { site, servers: out, activeAlarms: alarms.get(site.id) ?? 0 };
 }
