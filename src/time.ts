@@ -42,18 +42,21 @@ export function wallClock(ms: number, tz: string): WallClock {
   };
 }
 
-const offsetCache = new Map<string, number>();
+/** Per zone, offsets by quarter hour (a numeric key: this runs for every point of every chart). */
+const offsetCache = new Map<string, Map<number, number>>();
 
 /** Offset of `tz` from UTC in ms at instant `ms` (cached per zone and quarter hour). */
 export function zoneOffset(ms: number, tz: string): number {
-  const key = `${tz}@${Math.floor(ms / 900_000)}`;
-  let off = offsetCache.get(key);
+  let zone = offsetCache.get(tz);
+  if (!zone) offsetCache.set(tz, (zone = new Map()));
+  const quarter = Math.floor(ms / 900_000);
+  let off = zone.get(quarter);
   if (off === undefined) {
     const w = wallClock(ms, tz);
     const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
     off = asUtc - (ms - (((ms % 1000) + 1000) % 1000));
-    if (offsetCache.size > 50_000) offsetCache.clear();
-    offsetCache.set(key, off);
+    if (zone.size > 50_000) zone.clear();
+    zone.set(quarter, off);
   }
   return off;
 }

@@ -97,11 +97,12 @@ export async function siteStatus(
   staleAfterMs = DEFAULT_STALE_AFTER_MS,
 ): Promise<SiteStatus> {
   // One statement per table for all the site's servers: each newest sample is found by an index
-  // seek per server (MAX on the primary key's prefix), not by scanning the servers' history.
+  // seek per server (newest first on the primary key, LIMIT 1: MariaDB turns MAX() here into a scan).
   const latestOf = (table: string, cols: string) =>
     `SELECT t.server_id, t.sampled_at, ${cols} FROM server s
       JOIN ${table} t ON t.server_id = s.id
-       AND t.sampled_at = (SELECT MAX(x.sampled_at) FROM ${table} x WHERE x.server_id = s.id)
+       AND t.sampled_at = (SELECT x.sampled_at FROM ${table} x WHERE x.server_id = s.id
+                           ORDER BY x.sampled_at DESC LIMIT 1)
      WHERE s.site_id = ?`;
   const [servers, cpu, mem, disk, alarms] = await Promise.all([
     ds.query('SELECT id, name, ip FROM server WHERE site_id = ? ORDER BY name, id', [

@@ -11,7 +11,6 @@ import { SitewatchError } from '../../errors';
 import {
   FIGURE_KEYS,
   type SiteStatus,
-  activeAlarmCounts,
   dailyFigures,
   siteStatus,
   yesterdayFigures,
@@ -241,11 +240,10 @@ function serversJson(st: SiteStatus, tz: string) {
 async function siteData(deps: WebDeps, site: Site) {
   const tz = tzOf(site, deps);
   const now = deps.now();
-  const [st, y, listed, counts, silences] = await Promise.all([
+  const [st, y, listed, silences] = await Promise.all([
     siteStatus(deps.ds, site, now),
     yesterdayFigures(deps.ds, site.id, now, tz),
     listAlarms(deps.ds, { siteIds: [site.id], state: 'active', limit: SITE_ALARMS_SHOWN }),
-    activeAlarmCounts(deps.ds, [site.id]),
     activeSilences(deps.ds.manager, [site.id], now),
   ]);
   const cur = y.current;
@@ -266,7 +264,8 @@ async function siteData(deps: WebDeps, site: Site) {
           }))
         : [],
     },
-    alarmsTotal: counts.get(site.id) ?? 0,
+    // siteStatus already counted the active alarms.
+    alarmsTotal: st.activeAlarms,
     alarms: listed.alarms.map((a) => alarmJson(a, site, deps, silences)),
     chartsUrl: `/api/sites/${encodeURIComponent(site.code)}/charts`,
   };
