@@ -157,7 +157,7 @@ describeEachEngine('dispatcher over real SMTP', (db) => {
       'stalls after DATA',
       'hang-data',
       400,
-      (to) => `email to ${to} failed: timed out after 400 ms (socket timeout)`,
+      (to) => `email to ${to} failed: timed out after 800 ms (socket timeout)`,
     ],
     [
       'is down',

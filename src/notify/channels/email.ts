@@ -11,7 +11,7 @@ export interface EmailChannelOptions {
   /** smtp://user:pass@host:25 or smtps://…; may hold credentials, so it is never logged or repeated. */
   smtpUrl: string;
   from: string;
-  /** Connecting, the greeting and every later wait on the socket. */
+  /** Connecting and the greeting; an open socket may stall twice this long (see socketTimeoutOf). */
   timeoutMs: number;
   /** SMTP connections kept open at most (the dispatcher's concurrency). */
   maxConnections?: number;
@@ -55,6 +55,15 @@ function scrub(s: string, secrets: string[]): string {
   return out;
 }
 
+/**
+ * The idle limit on an open SMTP socket. Longer than the connection and greeting limits, so that a
+ * server that never greets is always reported as a greeting timeout (with pooled connections both
+ * timers start together and would otherwise race).
+ */
+export function socketTimeoutOf(timeoutMs: number): number {
+  return timeoutMs * 2;
+}
+
 /** A plain account of an SMTP failure: the server's reply with its code, a timeout, or the connection error. */
 function describeSmtpError(err: unknown, timeoutMs: number): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as SmtpErrorLike;
@@ -65,8 +74,9 @@ function describeSmtpError(err: unknown, timeoutMs: number): string {
       : `SMTP ${e.responseCode} ${reply}`;
   }
   if (e.code === 'ETIMEDOUT') {
-    const what = e.timeoutType ? ` (${e.timeoutType.toLowerCase().replace(/_/g, ' ')})` : '';
-    return `timed out after ${timeoutMs} ms${what}`;
+    const type = e.timeoutType ? e.timeoutType.toLowerCase().replace(/_/g, ' ') : '';
+    const ms = type.includes('socket') ? socketTimeoutOf(timeoutMs) : timeoutMs;
+    return `timed out after ${ms} ms${type ? ` (${type})` : ''}`;
   }
   const message = oneLine(e.message ?? String(err), 300);
   return e.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
@@ -87,7 +97,7 @@ export function createEmailChannel(o: EmailChannelOptions): Channel {
     maxConnections: o.maxConnections ?? 4,
     connectionTimeout: o.timeoutMs,
     greetingTimeout: o.timeoutMs,
-    socketTimeout: o.timeoutMs,
+    socketTimeout: socketTimeoutOf(o.timeoutMs),
   });
   const secrets = secretsOf(o.smtpUrl);
   const resolve = o.resolveAddress ?? ((r: string) => r);
