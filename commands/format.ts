@@ -6,9 +6,12 @@ import type { Reply } from './types';
 
 export const text = (t: string): Reply => ({ kind: 'text', text: t });
 
+// One formatter for every count: toLocaleString would build a new one per call.
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** Thousands separators: 1234567 → '1,234,567'. */
 export function count(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  return COUNT.format(n);
 }
 
 /** One decimal and a percent sign, or '—' when unknown. */

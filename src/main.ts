@@ -1,6 +1,6 @@
 // Composition root: config -> DataSource -> renderer -> notifications -> ingest -> bot -> channels -> web -> scheduler; shutdown in reverse.
 import type { FastifyInstance } from 'fastify';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { loadAlarmDict } from '../config/alarm-dict';
 import type { Config } from '../config/schema';
 import { createCommandRegistry } from '../commands/registry';
@@ -11,6 +11,7 @@ import { createSelfAlarms } from './alarms/self-alarms';
 import { createLeases, defaultHubId, type Leases } from './cluster/leases';
 import { migrate, openDataSource } from './db/data-source';
 import { describeError } from './errors';
+import type { AlarmChange } from './ingest/formats/types';
 import { type IngestService, createIngestService } from './ingest/ingest-service';
 import { createDailyReportJobs, createNotifyJob, createReminderJob } from './jobs/alarm-jobs';
 import { createIngestJob } from './jobs/ingest-job';
@@ -100,10 +101,8 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     now,
   });
   const notifier = createAlarmNotifier({ dict, recipients, defaultTz: config.timezone });
-  const onAlarmChanges = (
-    em: Parameters<typeof notifier.onAlarmChanges>[0],
-    changes: Parameters<typeof notifier.onAlarmChanges>[1],
-  ) => notifier.onAlarmChanges(em, changes, now());
+  const onAlarmChanges = (em: EntityManager, changes: AlarmChange[]) =>
+    notifier.onAlarmChanges(em, changes, now());
   const ingest = createIngestService({ ds, config, log, now, leases, hooks: { onAlarmChanges } });
   const router = createCommandRouter(createCommandRegistry(), {
     ds,

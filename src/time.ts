@@ -129,8 +129,11 @@ export function isDayKey(s: string): boolean {
   return addDays(s, 0) === s;
 }
 
-/** "YYYY-MM-DD HH:MM" wall-clock time in `tz`, for people. */
+/**
+ * "YYYY-MM-DD HH:MM" wall-clock time in `tz`, for people. Pages and replies list many times, so
+ * this shifts by the cached zone offset instead of formatting each one with Intl.
+ */
 export function formatInstant(ms: number, tz: string): string {
-  const w = wallClock(ms, tz);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
+  const d = new Date(ms + zoneOffset(ms, tz));
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }

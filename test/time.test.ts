@@ -11,6 +11,7 @@ import {
   zoneOffset,
   type WallClock,
 } from '../src/time';
+import { count } from '../commands/format';
 
 const H = 3_600_000;
 const wc = (
@@ -304,5 +305,33 @@ describe('formatInstant', () => {
       '2026-11-25 00:05',
     );
     expect(formatInstant(Date.UTC(2026, 0, 2, 3, 4), 'UTC')).toBe('2026-01-02 03:04');
+  });
+});
+
+describe('formatInstant and count (the fast paths pages use)', () => {
+  const intlText = (ms: number, tz: string) => {
+    const w = wallClock(ms, tz);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}`;
+  };
+
+  it('writes times exactly like Intl does, across DST changes and zones', () => {
+    const zones = ['Asia/Shanghai', 'UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata'];
+    // Every 7 minutes 13 seconds through March 2026 (both DST starts) and around the November end.
+    const spans = [
+      [Date.UTC(2026, 2, 1), Date.UTC(2026, 3, 1)],
+      [Date.UTC(2026, 9, 20), Date.UTC(2026, 10, 5)],
+    ];
+    for (const tz of zones)
+      for (const [a, b] of spans)
+        for (let ms = a; ms < b; ms += 433_000)
+          if (formatInstant(ms, tz) !== intlText(ms, tz))
+            throw new Error(`${tz} ${ms}: ${formatInstant(ms, tz)} ≠ ${intlText(ms, tz)}`);
+    expect(formatInstant(Date.UTC(2026, 10, 25, 13, 5), 'Asia/Shanghai')).toBe('2026-11-25 21:05');
+  });
+
+  it('writes counts exactly like toLocaleString', () => {
+    for (const n of [0, 5, 24, 140, 999, 1_000, 1_234_567, -42])
+      expect(count(n)).toBe(n.toLocaleString('en-US', { maximumFractionDigits: 0 }));
   });
 });

@@ -55,7 +55,7 @@ async function alarmMeta(em: EntityManager, ids: number[]): Promise<Map<number, 
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
     const rows = (await em.query(
-      `SELECT a.id, a.source, u.display_name FROM alarm a LEFT JOIN ${em.connection.driver.escape('user')} u ON u.id = a.acked_by
+      `SELECT a.id, a.source, u.display_name FROM alarm a LEFT JOIN user u ON u.id = a.acked_by
         WHERE a.id IN (${placeholders(batch.length)})`,
       batch,
     )) as { id: number | string; source: string; display_name: string | null }[];

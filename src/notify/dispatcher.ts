@@ -119,21 +119,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     for (;;) {
       const rows = await claimDue(deps.ds, deps.owner, now(), deps.claimMs, deps.batch);
       if (rows.length === 0) break;
-      // One recipient's messages go one after another, in the order they were queued (raise before recovery).
-      const queues = new Map<string, OutboxRow[]>();
-      for (const r of rows) {
-        const k = `${r.channel}\u0000${r.recipient}`;
-        const q = queues.get(k);
-        if (q) q.push(r);
-        else queues.set(k, [r]);
-      }
-      await Promise.all(
-        [...queues.values()].map((q) =>
-          limit(async () => {
-            for (const r of q) result[await deliver(r, cache)]++;
-          }),
-        ),
-      );
+      // claimDue hands out one message per recipient at a time (the oldest unsent), so a recipient's
+      // messages keep their order while different recipients are served in parallel.
+      const outcomes = await Promise.all(rows.map((r) => limit(() => deliver(r, cache))));
+      for (const o of outcomes) result[o]++;
     }
     return result;
   }

@@ -36,7 +36,7 @@ export async function siteRecipients(
   if (cfg.email) {
     const flag = purpose === 'alarm' ? 'u.notify_email' : 'u.report_email';
     const rows = (await em.query(
-      `SELECT us.site_id, u.email FROM user_site us JOIN ${q(em, 'user')} u ON u.id = us.user_id
+      `SELECT us.site_id, u.email FROM user_site us JOIN user u ON u.id = us.user_id
         WHERE us.site_id IN (${placeholders(ids.length)}) AND ${flag} = ? AND u.email IS NOT NULL AND u.email <> ''
         ORDER BY u.email`,
       [...ids, true],
@@ -51,7 +51,7 @@ export async function siteRecipients(
     for (const r of rooms) add(Number(r.site_id), 'wechat', `room:${r.room_topic}`);
     if (purpose === 'alarm') {
       const users = (await em.query(
-        `SELECT us.site_id, u.login FROM user_site us JOIN ${q(em, 'user')} u ON u.id = us.user_id
+        `SELECT us.site_id, u.login FROM user_site us JOIN user u ON u.id = us.user_id
           JOIN wechat_binding b ON b.user_id = u.id
           WHERE us.site_id IN (${placeholders(ids.length)}) AND u.notify_wechat = ? ORDER BY u.login`,
         [...ids, true],
@@ -75,7 +75,7 @@ export async function adminRecipients(
 ): Promise<Recipient[]> {
   const out: Recipient[] = [];
   const admins = (await em.query(
-    `SELECT u.login, u.email, b.id AS bound FROM ${q(em, 'user')} u LEFT JOIN wechat_binding b ON b.user_id = u.id
+    `SELECT u.login, u.email, b.id AS bound FROM user u LEFT JOIN wechat_binding b ON b.user_id = u.id
       WHERE u.role = 'admin' ORDER BY u.login`,
   )) as { login: string; email: string | null; bound: number | null }[];
   for (const a of admins) {
@@ -85,9 +85,4 @@ export async function adminRecipients(
   }
   for (const robot of cfg.wecomRobots) out.push({ channel: 'wecom', recipient: robot.name });
   return out;
-}
-
-/** `user` is a reserved word in MySQL: quoted by the driver of the engine in use. */
-function q(em: EntityManager, table: string): string {
-  return em.connection.driver.escape(table);
 }

@@ -14,8 +14,6 @@ export interface SessionStore {
   set(sid: string, session: Session, cb: Callback): void;
   get(sid: string, cb: GetCallback): void;
   destroy(sid: string, cb: Callback): void;
-  /** Delete expired sessions; returns how many. */
-  prune(): Promise<number>;
 }
 
 /** A session's expiry is pushed forward in the database at most this often (idle timeouts are in minutes). */
@@ -79,12 +77,6 @@ export function createSessionStore(o: {
         () => cb(),
         (err) => cb(err),
       );
-    },
-    async prune() {
-      const res = await execute(ds.manager, 'DELETE FROM web_session WHERE expires_at <= ?', [
-        now(),
-      ]);
-      return Number((res as { affected?: number }).affected ?? 0);
     },
   };
 }

@@ -1,8 +1,5 @@
 // The site page and its API: servers table, yesterday's figures, charts, active alarms; access rules and escaping.
 import type { FastifyInstance } from 'fastify';
-import { change, count } from '../../commands/format';
-import { changeText, countText, timeText } from '../../src/web/routes/site';
-import { formatInstant } from '../../src/time';
 import { describeEachEngine } from '../helpers/db';
 import {
   HOSTILE_DESCRIPTION,
@@ -15,40 +12,6 @@ import {
   normalizedBody,
   seedPortal,
 } from './helpers';
-
-describe('site page formatting', () => {
-  it('writes times exactly like formatInstant, across DST changes and zones', () => {
-    const zones = ['Asia/Shanghai', 'UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata'];
-    // Every 7 minutes 13 seconds through March 2026 (both DST starts) and around the November end.
-    const spans = [
-      [Date.UTC(2026, 2, 1), Date.UTC(2026, 3, 1)],
-      [Date.UTC(2026, 9, 20), Date.UTC(2026, 10, 5)],
-    ];
-    for (const tz of zones)
-      for (const [a, b] of spans)
-        for (let ms = a; ms < b; ms += 433_000)
-          if (timeText(ms, tz) !== formatInstant(ms, tz))
-            throw new Error(`${tz} ${ms}: ${timeText(ms, tz)} ≠ ${formatInstant(ms, tz)}`);
-    expect(timeText(null, 'UTC')).toBeNull();
-  });
-
-  it("writes counts and changes exactly like the bot's helpers", () => {
-    const pairs = [
-      [140, 130],
-      [24, 23],
-      [0, 0],
-      [5, 0],
-      [0, 5],
-      [1_234_567, 1_000_000],
-      [999, 1_000],
-      [100, 300],
-    ];
-    for (const [cur, prev] of pairs) {
-      expect(changeText(cur, prev)).toBe(change(cur, prev));
-      expect(countText(cur)).toBe(count(cur));
-    }
-  });
-});
 
 describeEachEngine('web site page', (db) => {
   let app: FastifyInstance;

@@ -6,8 +6,9 @@ import { visibleSites } from '../../queries';
 import { latestQuarantined, recentCursors } from '../../queries/web-ingest';
 import { type WebDeps, renderPage, siteFor, userOf } from '../context';
 import { requireUser } from '../guards';
+import { count } from '../../../commands/format';
 import type { Messages } from '../i18n';
-import { countText, parseInput, timeText, tzOf } from './site';
+import { parseInput, timeText, tzOf } from './site';
 import type { WebRoute } from './types';
 
 /** File days listed per site. */
@@ -161,7 +162,7 @@ export const ingestRoutes: WebRoute = {
         reply,
         deps,
         'ingest.eta',
-        { title: null, nav: 'ingest', count: countText, ...data },
+        { title: null, nav: 'ingest', count, ...data },
         [ingestMessages],
       );
     });

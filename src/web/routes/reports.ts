@@ -8,8 +8,9 @@ import { type Figures, dailyFiguresBetween } from '../../queries';
 import { addDays, isoDay } from '../../time';
 import { type WebDeps, renderPage, siteFor } from '../context';
 import { requireUser } from '../guards';
+import { count } from '../../../commands/format';
 import type { Messages } from '../i18n';
-import { chartContext, countText, parseInput, siteMessages, tzOf } from './site';
+import { chartContext, parseInput, siteMessages, tzOf } from './site';
 import type { WebRoute } from './types';
 
 export const REPORT_DEFAULT_DAYS = 30;
@@ -125,7 +126,7 @@ export const reportRoutes: WebRoute = {
           title: site.name,
           nav: 'sites',
           charts: true,
-          count: countText,
+          count,
           site: { code: site.code, name: site.name },
           ...r,
           apiUrl: `/api${base}/report?${qs(r.from, r.to)}`,

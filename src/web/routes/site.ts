@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { type AlarmDict, describeAlarm, loadAlarmDict } from '../../../config/alarm-dict';
 import { buildChart } from '../../../charts/registry';
 import type { ChartContext } from '../../../charts/types';
-import { siteZone } from '../../../commands/format';
+import { change, count, siteZone } from '../../../commands/format';
 import type { Site } from '../../../entities';
 import { type ActiveSilence, activeSilences, silenceFor } from '../../alarms/silences';
 import { SitewatchError } from '../../errors';
@@ -16,7 +16,7 @@ import {
   yesterdayFigures,
 } from '../../queries';
 import { type AlarmRow, listAlarms } from '../../queries/web-alarms';
-import { zoneOffset } from '../../time';
+import { formatInstant } from '../../time';
 import { type WebDeps, langOf, renderPage, siteFor } from '../context';
 import { requireUser } from '../guards';
 import type { Messages } from '../i18n';
@@ -145,32 +145,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
 /** The zone a site's times are shown in. */
 export const tzOf = (site: Pick<Site, 'timezone'>, deps: WebDeps) => siteZone(site, deps.config);
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/**
- * 'YYYY-MM-DD HH:MM' in `tz` (what formatInstant writes), or null. Pages list many times: the
- * cached zone offset and UTC fields are much cheaper than formatting each one with Intl.
- */
-export function timeText(ms: number | null, tz: string): string | null {
-  if (ms === null) return null;
-  const d = new Date(ms + zoneOffset(ms, tz));
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
-}
-
-// One formatter for every count: toLocaleString would build a new one per call.
-const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** A count with thousands separators: 1234567 → '1,234,567'. */
-export const countText = (n: number) => COUNT.format(n);
-
-/** Change from `prev` to `cur` as the bot writes it ('+12 (+3.4%)', '-5 (-1.0%)', '0 (0.0%)'; no ratio from 0). */
-export function changeText(cur: number, prev: number): string {
-  const d = cur - prev;
-  const abs = `${d > 0 ? '+' : d < 0 ? '-' : ''}${COUNT.format(Math.abs(d))}`;
-  if (prev === 0) return abs;
-  const r = (d / prev) * 100;
-  return `${abs} (${r > 0 ? '+' : r < 0 ? '-' : ''}${Math.abs(r).toFixed(1)}%)`;
-}
+/** 'YYYY-MM-DD HH:MM' in `tz`, or null. */
+export const timeText = (ms: number | null, tz: string): string | null =>
+  ms === null ? null : formatInstant(ms, tz);
 
 /** Charts in the page's language and the site's zone. */
 export function chartContext(req: FastifyRequest, deps: WebDeps, site: Site): ChartContext {
@@ -260,7 +237,7 @@ async function siteData(deps: WebDeps, site: Site) {
             value: cur[k],
             previous: prev ? prev[k] : null,
             delta: prev ? cur[k] - prev[k] : null,
-            change: prev ? changeText(cur[k], prev[k]) : null,
+            change: prev ? change(cur[k], prev[k]) : null,
           }))
         : [],
     },
@@ -285,7 +262,7 @@ export const siteRoutes: WebRoute = {
         reply,
         deps,
         'site.eta',
-        { title: site.name, nav: 'sites', charts: true, count: countText, ...data },
+        { title: site.name, nav: 'sites', charts: true, count, ...data },
         [siteMessages, alarmListMessages],
       );
     });
