@@ -74,21 +74,33 @@ export function createLeases(o: {
     );
     if (affectedRows(res) !== 1) return null;
     let held = true;
+    // A renewal still in flight when the lease is released must not land after the release (another
+    // pooled connection could commit it later and keep the lease for a whole ttl): release waits for it,
+    // and a renewal only extends a lease that is still held (expires_at > 0).
+    let renewing: Promise<boolean> | null = null;
     return {
       name,
-      async renew() {
-        if (!held) return false;
-        const r = await execute(
+      renew() {
+        if (!held) return Promise.resolve(false);
+        if (renewing) return renewing;
+        renewing = execute(
           em,
-          'UPDATE job_lease SET expires_at = ?, updated_at = ? WHERE name = ? AND owner = ?',
+          'UPDATE job_lease SET expires_at = ?, updated_at = ? WHERE name = ? AND owner = ? AND expires_at > 0',
           [now() + ttl, now(), name, owner],
-        );
-        held = affectedRows(r) === 1;
-        return held;
+        )
+          .then((r) => {
+            held = held && affectedRows(r) === 1;
+            return held;
+          })
+          .finally(() => {
+            renewing = null;
+          });
+        return renewing;
       },
       async release(doneSlot?: number) {
         if (!held) return;
         held = false;
+        if (renewing) await renewing.catch(() => undefined);
         await execute(
           em,
           `UPDATE job_lease SET expires_at = 0, updated_at = ?${doneSlot ? ', done_slot = ?' : ''} WHERE name = ? AND owner = ?`,

@@ -30,9 +30,8 @@ export interface ChartRenderer {
 
 /**
  * A render that timed out (code RENDER_TIMEOUT; the thread drawing it is replaced) or failed in
- * the worker (RENDER_FAILED: a bad option, a font error).
+ * the worker (RENDER_FAILED: a bad option, a font error); one failure never affects other renders.
  */
-/** A render that timed out or failed in its worker; one failure never affects other renders. */
 export class ChartRenderError extends SitewatchError {
   constructor(
     code: 'RENDER_TIMEOUT' | 'RENDER_FAILED',

@@ -119,6 +119,23 @@ describeEachEngine('leases', (db) => {
     expect(await row('job:w')).toEqual([{ owner: 'hub-b', expiresAt: 0, doneSlot: SLOT }]);
   });
 
+  it('a renewal still in flight when the lease is released does not keep the lease', async () => {
+    for (let i = 0; i < 10; i++) {
+      const name = `job:r${i}`;
+      const held = await a.acquire(name);
+      t += 1_000;
+      // The renewal timer fires just as the job ends: both statements are sent at once (two pooled connections on MariaDB).
+      const renewed = held!.renew();
+      await held!.release(SLOT);
+      await renewed;
+      expect(await row(name)).toEqual([{ owner: 'hub-a', expiresAt: 0, doneSlot: SLOT }]);
+      // And a renewal after the release neither succeeds nor brings the lease back.
+      expect(await held!.renew()).toBe(false);
+      expect(await row(name)).toEqual([{ owner: 'hub-a', expiresAt: 0, doneSlot: SLOT }]);
+      expect(await b.acquire(name)).not.toBeNull();
+    }
+  });
+
   it('withLease renews the lease while fn runs longer than its time', async () => {
     // Real clock: the renewal timer is what keeps the lease (every third of 900 ms).
     const ra = createLeases({ ds: db().ds, owner: 'hub-a', ttlMs: 900 });

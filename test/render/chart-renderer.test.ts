@@ -74,20 +74,27 @@ describe('createChartRenderer', () => {
     );
   });
 
-  it('keeps the event loop responsive while 20 charts render', async () => {
+  it('keeps the event loop turning while 20 charts render', async () => {
+    // Counted, not timed: a 5 ms timer keeps firing while the pool draws. Drawn on the main thread, each
+    // chart would hold the loop for its whole drawing (~60 ms), so the timer could fire at most about once
+    // per chart; the absolute delays depend on how busy this shared machine is, so they are only printed.
     const h = monitorEventLoopDelay({ resolution: 1 });
     h.enable();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
     const busyDuring: number[] = [];
+    const t0 = performance.now();
     const renders = Array.from({ length: 20 }, () => renderer.render(sampleOption));
     busyDuring.push(renderer.stats().queued);
     await Promise.all(renders);
+    const ms = performance.now() - t0;
+    clearInterval(timer);
     h.disable();
-    const maxMs = h.max / 1e6;
     console.log(
-      `event loop while 20 charts render in the pool: max delay ${maxMs.toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms`,
+      `event loop while 20 charts render in the pool (${ms.toFixed(0)} ms): ${ticks} ticks of a 5 ms timer, max delay ${(h.max / 1e6).toFixed(1)} ms, p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms`,
     );
     expect(busyDuring[0]).toBeGreaterThan(0); // they really were waiting in the pool
-    expect(maxMs).toBeLessThan(100);
+    expect(ticks).toBeGreaterThanOrEqual(3 * 20);
   });
 
   it('rejects one failing chart with its error while the others render', async () => {
@@ -147,7 +154,9 @@ describe('createChartRenderer', () => {
   });
 
   it('times a slow chart out, through the pool, without harming other renders', async () => {
-    const pool = createChartRenderer({ threads: 2, maxQueue: 10, timeoutMs: 500, ...fonts });
+    // The slow chart takes ~12 s to draw; 2 s of budget leaves the replacement thread time to start
+    // on a busy machine (its start counts against the next render's budget).
+    const pool = createChartRenderer({ threads: 2, maxQueue: 10, timeoutMs: 2000, ...fonts });
     try {
       await pool.render(sampleOption);
       const t0 = performance.now();
@@ -160,9 +169,9 @@ describe('createChartRenderer', () => {
       const err = (slow as PromiseRejectedResult).reason as ChartRenderError;
       expect(err).toBeInstanceOf(ChartRenderError);
       expect(err.code).toBe('RENDER_TIMEOUT');
-      expect(err.message).toBe('chart render timed out after 500 ms');
-      // Rejected at the deadline, not when the drawing would have ended (seconds later).
-      expect(ms).toBeLessThan(1500);
+      expect(err.message).toBe('chart render timed out after 2000 ms');
+      // Rejected at the deadline, not when the drawing would have ended (~10 s later).
+      expect(ms).toBeLessThan(6000);
       // The thread that was drawing it was replaced; the pool keeps rendering.
       const after = await Promise.all([pool.render(sampleOption), pool.render(sampleOption)]);
       for (const png of after) expect(pngHeader(png).width).toBe(1600);

@@ -107,18 +107,15 @@ const base = (dir: string, over: Partial<SimOptions> = {}): SimOptions => ({
   ...over,
 });
 
-describe('simulate: determinism and speed', () => {
-  it('gives byte-identical files for the same options, other files for another seed, in well under a second', async () => {
+describe('simulate: determinism', () => {
+  it('gives byte-identical files for the same options, other files for another seed', async () => {
     const a = tmp();
     const b = tmp();
     const c = tmp();
     const ra = await simulate(base(a));
-    const t0 = performance.now();
     const rb = await simulate(base(b));
-    const elapsed = performance.now() - t0;
     await simulate(base(c, { seed: 43 }));
 
-    expect(elapsed).toBeLessThan(1000);
     expect(rb.lines).toBe(ra.lines);
     expect(ra.files).toHaveLength(7 * 3);
     const sa = snapshot(a);

@@ -34,7 +34,8 @@ export const PNG = Buffer.from(
   'hex',
 );
 export const PER_CHAT_MS = 150;
-export const TOL = 80;
+// Upper slack for real-timer spacing through Wechaty: the exact spacing is tested on a fake clock in outgoing-queue.test.ts.
+export const TOL = 150;
 
 export const echo: MessageHandler = async (text) => {
   if (text === '图') return [{ kind: 'image', png: PNG, name: 'chart.png', alt: 'a chart' }];

@@ -4,7 +4,6 @@ import { silentLogger } from '../../src/log';
 import { createOutgoingQueue, splitText } from '../../src/wechat/outgoing-queue';
 
 const text = (t: string): Reply => ({ kind: 'text', text: t });
-const TOL = 40; // ms of timer slack allowed either way
 
 function recorder() {
   const t0 = Date.now();
@@ -43,6 +42,14 @@ describe('splitText', () => {
 });
 
 describe('createOutgoingQueue', () => {
+  // A fake clock: the spacing is exact, whatever else this machine is doing.
+  beforeEach(() => jest.useFakeTimers({ now: Date.UTC(2026, 10, 26, 1, 0, 0) }));
+  afterEach(() => jest.useRealTimers());
+  const settle = async <T>(p: Promise<T>): Promise<T> => {
+    await jest.runAllTimersAsync();
+    return p;
+  };
+
   it('spaces messages to one chat by the per-chat interval and keeps their order', async () => {
     const q = createOutgoingQueue({
       perChatIntervalMs: 100,
@@ -50,13 +57,12 @@ describe('createOutgoingQueue', () => {
       log: silentLogger,
     });
     const r = recorder();
-    await Promise.all(['a', 'b', 'c'].map((t) => q.send('c1', r.deliver('c1'), text(t))));
-    expect(r.sent.map((s) => s.text)).toEqual(['a', 'b', 'c']);
-    expect(r.sent[0].at).toBeLessThan(TOL);
-    expect(r.sent[1].at - r.sent[0].at).toBeGreaterThanOrEqual(100 - 2);
-    expect(r.sent[1].at - r.sent[0].at).toBeLessThan(100 + TOL);
-    expect(r.sent[2].at - r.sent[1].at).toBeGreaterThanOrEqual(100 - 2);
-    expect(r.sent[2].at - r.sent[1].at).toBeLessThan(100 + TOL);
+    await settle(Promise.all(['a', 'b', 'c'].map((t) => q.send('c1', r.deliver('c1'), text(t)))));
+    expect(r.sent).toEqual([
+      { chat: 'c1', text: 'a', at: 0 },
+      { chat: 'c1', text: 'b', at: 100 },
+      { chat: 'c1', text: 'c', at: 200 },
+    ]);
   });
 
   it('lets different chats go together but respects the global interval', async () => {
@@ -66,17 +72,19 @@ describe('createOutgoingQueue', () => {
       log: silentLogger,
     });
     const r = recorder();
-    await Promise.all([
-      q.send('A', r.deliver('A'), text('a1')),
-      q.send('B', r.deliver('B'), text('b1')),
-      q.send('A', r.deliver('A'), text('a2')),
+    await settle(
+      Promise.all([
+        q.send('A', r.deliver('A'), text('a1')),
+        q.send('B', r.deliver('B'), text('b1')),
+        q.send('A', r.deliver('A'), text('a2')),
+      ]),
+    );
+    // b1 waits only for the global interval, not for A's per-chat one; a2 waits for A's.
+    expect(r.sent).toEqual([
+      { chat: 'A', text: 'a1', at: 0 },
+      { chat: 'B', text: 'b1', at: 50 },
+      { chat: 'A', text: 'a2', at: 200 },
     ]);
-    const at = Object.fromEntries(r.sent.map((s) => [s.text, s.at]));
-    expect(at.a1).toBeLessThan(TOL);
-    expect(at.b1 - at.a1).toBeGreaterThanOrEqual(50 - 2); // global limit
-    expect(at.b1 - at.a1).toBeLessThan(50 + TOL); // not held back by A's per-chat limit
-    expect(at.a2 - at.a1).toBeGreaterThanOrEqual(200 - 2);
-    expect(at.a2 - at.a1).toBeLessThan(200 + TOL);
   });
 
   it('retries a failed delivery with exponential backoff', async () => {
@@ -89,19 +97,17 @@ describe('createOutgoingQueue', () => {
     });
     const t0 = Date.now();
     const attempts: number[] = [];
-    await q.send(
-      'c',
-      async () => {
-        attempts.push(Date.now() - t0);
-        if (attempts.length < 3) throw new Error('network');
-      },
-      text('x'),
+    await settle(
+      q.send(
+        'c',
+        async () => {
+          attempts.push(Date.now() - t0);
+          if (attempts.length < 3) throw new Error('network');
+        },
+        text('x'),
+      ),
     );
-    expect(attempts).toHaveLength(3);
-    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(40 - 2);
-    expect(attempts[1] - attempts[0]).toBeLessThan(40 + TOL);
-    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(80 - 2);
-    expect(attempts[2] - attempts[1]).toBeLessThan(80 + TOL);
+    expect(attempts).toEqual([0, 40, 120]);
   });
 
   it('gives up after the retries, rejects that reply, and goes on with the next one', async () => {
@@ -122,8 +128,8 @@ describe('createOutgoingQueue', () => {
     const first = q.send('c', deliver, text('ok\nbad\nnot')); // 3 parts; the 3rd is skipped
     const second = q.send('c', deliver, text('next'));
     expect(q.length()).toBe(5);
-    await expect(first).rejects.toThrow('refused');
-    await second;
+    await expect(settle(first)).rejects.toThrow('refused');
+    await settle(second);
     expect(seen).toEqual(['ok', 'bad', 'bad', 'nex', 't']);
     expect(q.length()).toBe(0);
   });
@@ -140,16 +146,19 @@ describe('createOutgoingQueue', () => {
     void q.send('c', r.deliver('c'), text('line one\nline two\nline 3'));
     void q.send('c', r.deliver('c'), image);
     expect(q.length()).toBe(4);
-    await q.drain();
+    await settle(q.drain());
     expect(q.length()).toBe(0);
-    expect(r.sent.map((s) => s.text)).toEqual(['line one', 'line two', 'line 3', 'c.png']);
-    for (let i = 1; i < r.sent.length; i++)
-      expect(r.sent[i].at - r.sent[i - 1].at).toBeGreaterThanOrEqual(30 - 2);
+    expect(r.sent.map((s) => [s.text, s.at])).toEqual([
+      ['line one', 0],
+      ['line two', 30],
+      ['line 3', 60],
+      ['c.png', 90],
+    ]);
   });
 
   it('drain resolves at once when idle', async () => {
     const q = createOutgoingQueue({ log: silentLogger });
-    await q.drain();
+    await q.drain(); // no timers advanced: it must not wait for one
     expect(q.length()).toBe(0);
   });
 });
