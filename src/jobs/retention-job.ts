@@ -1,4 +1,4 @@
-// Nightly retention: old samples, delivered notifications, quarantined lines and used bind codes are deleted in batches.
+// Nightly retention: old samples, delivered notifications, quarantined lines, used bind codes, ended silences and expired portal sessions are deleted in batches.
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config/schema';
 import { execute } from '../db/bulk';
@@ -51,6 +51,8 @@ export async function applyRetention(
   ]);
   out.bind_code = await deleteInBatches(ds, 'bind_code', 'expires_at < ?', [now - DAY_MS]);
   out.silence = await deleteInBatches(ds, 'silence', 'ends_at < ?', [now - r.outboxDays * DAY_MS]);
+  // The store ignores an expired session on read; this keeps the table from growing with every login.
+  out.web_session = await deleteInBatches(ds, 'web_session', 'expires_at < ?', [now]);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Retention on both engines: old samples, finished notifications, quarantined lines, bind codes and silences go; the rest stays.
+// Retention on both engines: old samples, finished notifications, quarantined lines, bind codes, silences and expired sessions go; the rest stays.
 import type { DataSource } from 'typeorm';
 import { BindCode, IngestError, Server } from '../../entities';
 import { addSite } from '../../src/admin/sites';
@@ -132,6 +132,13 @@ describeEachEngine('retention', (db) => {
         [siteId, null, endsAt - DAY, endsAt, userId, endsAt - DAY, null],
       );
     }
+    for (const [i, expiresAt] of [NOW - 1, NOW, NOW + 3_600_000].entries()) {
+      await ds.query('INSERT INTO web_session (sid, data, expires_at) VALUES (?,?,?)', [
+        `sid-${i}`,
+        '{"userId":1}',
+        expiresAt,
+      ]);
+    }
 
     expect(await applyRetention(ds, retention, NOW)).toEqual({
       cpu_sample: 2,
@@ -141,6 +148,7 @@ describeEachEngine('retention', (db) => {
       ingest_error: 1,
       bind_code: 1,
       silence: 1,
+      web_session: 1,
     });
     const sampledAt = async (table: string) =>
       (
@@ -171,12 +179,18 @@ describeEachEngine('retention', (db) => {
       NOW - DAY,
       NOW + 600_000,
     ]);
+    expect(await times('SELECT expires_at AS t FROM web_session ORDER BY t')).toEqual([
+      NOW,
+      NOW + 3_600_000,
+    ]);
     expect(await times('SELECT ends_at AS t FROM silence ORDER BY t')).toEqual([
       outboxLimit,
       NOW + DAY,
     ]);
     // Nothing left to delete: a second pass deletes nothing.
-    expect(Object.values(await applyRetention(ds, retention, NOW))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(await applyRetention(ds, retention, NOW))).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
   });
 
   it('deletes more rows than one batch holds, in several batches', async () => {
