@@ -40,6 +40,10 @@ export class OutboxMessage {
   @Column({ type: 'int', default: 0 })
   attempts: number;
 
+  /** Parts already delivered (a WeChat text before its image…): a retry, on any hub, sends only the rest. */
+  @Column({ name: 'parts_sent', type: 'int', default: 0 })
+  partsSent: number;
+
   @Column({ name: 'next_try_at', type: 'bigint', transformer: bigintNumber })
   nextTryAt: number;
 

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'RENDER_FAILED'
   | 'NOTIFY_SEND_FAILED'
   | 'NOTIFY_BAD_RECIPIENT'
+  | 'NOTIFY_CLAIM_LOST'
   | 'BOT_OFFLINE';
 
 export class SitewatchError extends Error {

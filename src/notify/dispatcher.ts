@@ -6,7 +6,8 @@ import type { ChartOption } from '../../charts/types';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
 import type { Registry } from '../registry';
-import { claimDue, markAttemptFailed, markSent, type OutboxRow } from './outbox';
+import { claimDue, markAttemptFailed, markPartsSent, markSent, type OutboxRow } from './outbox';
+import { SitewatchError } from '../errors';
 import type { Channel, Notice, SendContext } from './types';
 
 export interface DispatcherDeps {
@@ -52,37 +53,51 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { log } = deps;
   let inFlight: Promise<SweepResult> | null = null;
 
+  type Charts = Pick<SendContext, 'chartOption' | 'chartPng'>;
+
   /** One chart per distinct notice in a sweep: a notice fanned out to ten recipients renders once. */
-  function contextFor(
-    cache: Map<string, SendContext>,
-    payload: string,
-    notice: Notice,
-  ): SendContext {
+  function chartsFor(cache: Map<string, Charts>, payload: string, notice: Notice): Charts {
     const key = createHash('sha1').update(payload).digest('hex');
-    let ctx = cache.get(key);
-    if (ctx) return ctx;
+    let charts = cache.get(key);
+    if (charts) return charts;
     let option: Promise<ChartOption | null> | null = null;
     let png: Promise<Buffer | null> | null = null;
     const chartOption = () => (option ??= deps.chartFor(notice));
-    ctx = {
+    charts = {
       chartOption,
       chartPng: () =>
         (png ??= chartOption().then((o) => (o && deps.renderChart ? deps.renderChart(o) : null))),
     };
-    cache.set(key, ctx);
-    return ctx;
+    cache.set(key, charts);
+    return charts;
   }
 
-  async function deliver(
-    row: OutboxRow,
-    cache: Map<string, SendContext>,
-  ): Promise<keyof SweepResult> {
+  function contextFor(row: OutboxRow, charts: Charts): SendContext {
+    return {
+      ...charts,
+      partsSent: row.partsSent,
+      async partSent(count) {
+        if (!(await markPartsSent(deps.ds, row.id, deps.owner, count, now()))) {
+          throw new SitewatchError(
+            'NOTIFY_CLAIM_LOST',
+            `notification ${row.id}: its claim expired and another hub took it over; that hub sends the rest`,
+          );
+        }
+      },
+    };
+  }
+
+  async function deliver(row: OutboxRow, cache: Map<string, Charts>): Promise<keyof SweepResult> {
     const channel = deps.channels.get(row.channel);
     let error: string;
     try {
       if (!channel) throw new Error(`channel "${row.channel}" is not configured on this hub`);
       const notice = JSON.parse(row.payload) as Notice;
-      await channel.send(row.recipient, notice, contextFor(cache, row.payload, notice));
+      await channel.send(
+        row.recipient,
+        notice,
+        contextFor(row, chartsFor(cache, row.payload, notice)),
+      );
       if (!(await markSent(deps.ds, row.id, deps.owner, now())))
         log.warn({ id: row.id }, 'notification sent, but its claim had expired and was taken over');
       log.info(
@@ -114,7 +129,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function sweep(): Promise<SweepResult> {
     const result: SweepResult = { sent: 0, retrying: 0, failed: 0 };
     const limit = pLimit(deps.concurrency);
-    const cache = new Map<string, SendContext>();
+    const cache = new Map<string, Charts>();
     // Claim batch after batch until nothing is due; a message that fails now is due later, not again now.
     for (;;) {
       const rows = await claimDue(deps.ds, deps.owner, now(), deps.claimMs, deps.batch);

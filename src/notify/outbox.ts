@@ -24,6 +24,8 @@ export interface OutboxRow {
   siteId: number | null;
   status: OutboxStatus;
   attempts: number;
+  /** Parts of the message already delivered (see SendContext.partsSent). */
+  partsSent: number;
   nextTryAt: number;
   lastError: string | null;
   createdAt: number;
@@ -73,7 +75,7 @@ export async function enqueue(
   return insertIgnore(em, engineOf(em.connection), 'outbox', COLUMNS, rows);
 }
 
-const SELECT = `SELECT id, channel, recipient, kind, site_id, status, attempts, next_try_at, last_error, created_at, sent_at, payload FROM outbox`;
+const SELECT = `SELECT id, channel, recipient, kind, site_id, status, attempts, parts_sent, next_try_at, last_error, created_at, sent_at, payload FROM outbox`;
 
 function toRow(r: Record<string, unknown>): OutboxRow {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -85,6 +87,7 @@ function toRow(r: Record<string, unknown>): OutboxRow {
     siteId: num(r.site_id),
     status: r.status as OutboxStatus,
     attempts: Number(r.attempts),
+    partsSent: Number(r.parts_sent),
     nextTryAt: Number(r.next_try_at),
     lastError: (r.last_error as string | null) ?? null,
     createdAt: Number(r.created_at),
@@ -105,10 +108,12 @@ export async function claimDue(
   claimMs: number,
   limit: number,
 ): Promise<OutboxRow[]> {
-  // A message waits while an earlier one to the same recipient is unsent, so a recovery never overtakes its raise.
+  // A message waits while an earlier one of the same site to the same recipient is unsent, so a recovery
+  // never overtakes its raise; another site's messages (or Sitewatch's own, site NULL) do not wait for it.
+  const sameSite = engineOf(ds) === 'mysql' ? 'e.site_id <=> o.site_id' : 'e.site_id IS o.site_id';
   const candidates = (await ds.query(
     `SELECT o.id FROM outbox o WHERE ((o.status = 'pending' AND o.next_try_at <= ?) OR (o.status = 'sending' AND o.claimed_until < ?))
-      AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status IN ('pending', 'sending') AND e.channel = o.channel AND e.recipient = o.recipient AND e.id < o.id)
+      AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status IN ('pending', 'sending') AND e.channel = o.channel AND e.recipient = o.recipient AND ${sameSite} AND e.id < o.id)
       ORDER BY o.next_try_at, o.id LIMIT ${Math.max(1, Math.floor(limit))}`,
     [now, now],
   )) as { id: number | string }[];
@@ -126,6 +131,25 @@ export async function claimDue(
     [...ids, owner, now + claimMs],
   )) as Record<string, unknown>[];
   return rows.map(toRow);
+}
+
+/**
+ * Record that the first `count` parts of a message were delivered; only the claiming hub may. False when
+ * the claim was lost (another hub took the message over), and the sender must stop.
+ */
+export async function markPartsSent(
+  ds: DataSource,
+  id: number,
+  owner: string,
+  count: number,
+  now: number,
+): Promise<boolean> {
+  const res = await execute(
+    ds.manager,
+    `UPDATE outbox SET parts_sent = ?, updated_at = ? WHERE id = ? AND claimed_by = ? AND status = 'sending'`,
+    [count, now, id, owner],
+  );
+  return affectedRows(res) === 1;
 }
 
 /** Record a delivery; only the claiming hub may (a hub whose claim expired and was retaken may not). */

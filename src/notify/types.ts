@@ -91,6 +91,14 @@ export interface SendContext {
   chartPng(): Promise<Buffer | null>;
   /** The notice's chart option, for channels that draw it themselves. */
   chartOption(): Promise<ChartOption | null>;
+  /**
+   * Parts of this message delivered by earlier attempts (on any hub). A channel that sends a notice as
+   * several messages (text, then image) skips these and calls `partSent` after each one it delivers,
+   * so a retry sends only what is missing.
+   */
+  readonly partsSent: number;
+  /** Record that the first `count` parts are delivered; throws when this hub lost the message's claim. */
+  partSent(count: number): Promise<void>;
 }
 
 export interface Channel {

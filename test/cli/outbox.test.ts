@@ -217,6 +217,7 @@ describe.each(engines)('sitewatch outbox [$name]', ({ url }) => {
         'site:        BJ02 (北京二号)\n' +
         'status:      failed\n' +
         'attempts:    8\n' +
+        'parts sent:  0\n' +
         'next try:    -\n' +
         'created:     2026-11-25 21:00\n' +
         'sent:        -\n' +

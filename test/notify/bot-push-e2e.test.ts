@@ -17,6 +17,7 @@ import {
   testConfig,
 } from '../helpers/db';
 import { alarmPath, day, servicePath } from '../helpers/fixtures';
+import { sendContext } from './fixtures';
 import { startSiteServer, type SiteServer } from '../helpers/site-server';
 import {
   AliasKeepingPuppetMock,
@@ -324,9 +325,8 @@ describe.each(engines)('WeChat pushes end to end [$name]', ({ open }) => {
     );
     // The channel's own answer, which the dispatcher recorded above.
     const wechat = h.app.notifications.channels.require('wechat');
-    const noCtx = { chartPng: async () => null, chartOption: async () => null };
     await expect(
-      wechat.send(`room:${SUBSCRIBED}`, JSON.parse((await pending()).payload), noCtx),
+      wechat.send(`room:${SUBSCRIBED}`, JSON.parse((await pending()).payload), sendContext(null)),
     ).rejects.toMatchObject({ code: 'BOT_OFFLINE' });
 
     // Retried after its backoff (30 s ± 20 %), still offline: still pending.

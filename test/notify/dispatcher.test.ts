@@ -355,3 +355,131 @@ describeEachEngine('dispatcher over real SMTP', (db) => {
     }
   });
 });
+
+describeEachEngine('dispatcher: messages sent in parts', (db) => {
+  const ds = () => db().ds;
+  let t = T0;
+  beforeEach(async () => {
+    await resetDb(db());
+    t = T0;
+  });
+
+  /** A channel that delivers every notice as two parts, recording them; `fail` refuses a part once. */
+  function twoParts() {
+    const delivered: string[] = [];
+    const seen: number[] = [];
+    const fail = new Set<string>();
+    let beforeMark: (() => Promise<void>) | null = null;
+    const channel: Channel = {
+      name: 'parts',
+      async send(recipient, _notice, ctx) {
+        seen.push(ctx.partsSent);
+        for (let i = ctx.partsSent; i < 2; i++) {
+          const part = `${recipient}#${i + 1}`;
+          if (fail.delete(part)) throw new Error(`part ${i + 1} refused`);
+          delivered.push(part);
+          if (i === 0) {
+            await beforeMark?.();
+            await ctx.partSent(1);
+          }
+        }
+      },
+    };
+    return {
+      channel,
+      delivered,
+      seen,
+      fail,
+      setBeforeMark: (f: () => Promise<void>) => (beforeMark = f),
+    };
+  }
+
+  function dispatcherOf(channel: Channel, owner: string) {
+    return createDispatcher({
+      ds: ds(),
+      channels: createRegistry('notification channel', [channel]),
+      log: createLogger('silent'),
+      owner,
+      maxAttempts: 5,
+      retryBaseMs: BASE_MS,
+      retryMaxMs: MAX_MS,
+      claimMs: 60_000,
+      batch: 10,
+      concurrency: 2,
+      chartFor: async () => null,
+      renderChart: null,
+      now: () => t,
+      random: () => 0.5,
+    });
+  }
+
+  const queueOne = () =>
+    withTransaction(ds(), (em) =>
+      enqueue(
+        em,
+        [
+          {
+            channel: 'parts',
+            recipient: 'room:ops',
+            event: 'e1',
+            siteId: null,
+            notice: alarmNotice(1),
+          },
+        ],
+        t,
+      ),
+    );
+  const state = async () =>
+    (
+      (await ds().query(
+        'SELECT status, attempts, parts_sent, claimed_by FROM outbox ORDER BY id',
+      )) as Record<string, unknown>[]
+    ).map((r) => ({
+      status: r.status,
+      attempts: Number(r.attempts),
+      partsSent: Number(r.parts_sent),
+      claimedBy: r.claimed_by ?? null,
+    }));
+
+  it('keeps the delivered part in the outbox, so the retry on another hub sends only the rest', async () => {
+    const c = twoParts();
+    await queueOne();
+    c.fail.add('room:ops#2');
+    expect(await dispatcherOf(c.channel, 'hub-a').runOnce()).toEqual({
+      sent: 0,
+      retrying: 1,
+      failed: 0,
+    });
+    expect(await state()).toEqual([
+      { status: 'pending', attempts: 1, partsSent: 1, claimedBy: null },
+    ]);
+    t += BASE_MS * 2;
+    expect(await dispatcherOf(c.channel, 'hub-b').runOnce()).toEqual({
+      sent: 1,
+      retrying: 0,
+      failed: 0,
+    });
+    expect(c.seen).toEqual([0, 1]);
+    expect(c.delivered).toEqual(['room:ops#1', 'room:ops#2']);
+    expect(await state()).toEqual([{ status: 'sent', attempts: 2, partsSent: 1, claimedBy: null }]);
+  });
+
+  it('stops sending when its claim was taken over between two parts', async () => {
+    const c = twoParts();
+    await queueOne();
+    // Another hub takes the message over (this hub's claim ran out) while part 1 is on its way.
+    c.setBeforeMark(async () => {
+      await ds().query("UPDATE outbox SET claimed_by = 'hub-b'");
+    });
+    expect(await dispatcherOf(c.channel, 'hub-a').runOnce()).toEqual({
+      sent: 0,
+      retrying: 1,
+      failed: 0,
+    });
+    // Part 2 is left to hub-b; hub-a could record neither the part nor the failed attempt.
+    expect(c.delivered).toEqual(['room:ops#1']);
+    expect(await state()).toEqual([
+      { status: 'sending', attempts: 0, partsSent: 0, claimedBy: 'hub-b' },
+    ]);
+  });
+});

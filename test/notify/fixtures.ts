@@ -5,6 +5,7 @@ import type {
   BotNotice,
   NoticeSite,
   ReportNotice,
+  SendContext,
 } from '../../src/notify/types';
 
 export const site: NoticeSite = { id: 1, code: 'BJ-CMCC', name: '北京移动', tz: 'Asia/Shanghai' };
@@ -169,5 +170,34 @@ export function botNotice(state: BotNotice['state'] = 'logged-out'): BotNotice {
     at: bj(10, 15),
     qrUrl: state === 'logged-out' ? 'https://login.weixin.qq.com/l/Abc123==' : null,
     qrPng: state === 'logged-out' ? TINY_PNG_BASE64 : null,
+  };
+}
+
+/** Where a message's delivered parts are kept between attempts (the outbox row's parts_sent). */
+export interface PartProgress {
+  parts: number;
+  /** Every count recorded by partSent, in order. */
+  marks: number[];
+}
+
+/**
+ * A send context for calling a channel directly: the chart PNG given, and part progress kept in
+ * `progress`, so a retry made with the same progress resumes where the last attempt stopped.
+ */
+export function sendContext(
+  png: Buffer | null,
+  progress: PartProgress = { parts: 0, marks: [] },
+): SendContext & { progress: PartProgress; charts: () => number } {
+  let calls = 0;
+  return {
+    chartPng: async () => (calls++, png),
+    chartOption: async () => null,
+    partsSent: progress.parts,
+    partSent: async (count) => {
+      progress.parts = count;
+      progress.marks.push(count);
+    },
+    progress,
+    charts: () => calls,
   };
 }

@@ -7,6 +7,7 @@ import {
   getOutboxMessage,
   listOutbox,
   markAttemptFailed,
+  markPartsSent,
   markSent,
   outboxCounts,
   retryMessage,
@@ -206,6 +207,52 @@ describeEachEngine('outbox', (db) => {
     expect(await retryMessage(ds, r.id, NOW + 63 * MIN)).toBe(false);
     expect(await retryMessage(ds, r.id + 1000, NOW + 63 * MIN)).toBe(false);
     expect(await getOutboxMessage(ds, r.id + 1000)).toBeNull();
+  });
+
+  it('a recipient’s messages wait for an earlier unsent one of the same site only', async () => {
+    const { ds } = db();
+    const other = await addSite(
+      ds,
+      { code: 'SH01', name: '上海一号', baseUrl: 'http://sh01' },
+      NOW,
+    );
+    const at = (e: OutboxEntry, s: number | null): OutboxEntry => ({ ...e, siteId: s });
+    await enqueue(ds.manager, [at(entry('a-raise', 'li@example.com'), siteId)], NOW);
+    await enqueue(ds.manager, [at(entry('b-raise', 'li@example.com'), other.id)], NOW + 1);
+    await enqueue(ds.manager, [at(entry('a-recovery', 'li@example.com'), siteId)], NOW + 2);
+    await enqueue(ds.manager, [at(entry('bot-out', 'li@example.com'), null)], NOW + 3);
+    await enqueue(ds.manager, [at(entry('bot-in', 'li@example.com'), null)], NOW + 4);
+    const [aRaise, bRaise, aRecovery, botOut, botIn] = await ids();
+    const claimed = await claimDue(ds, 'hub-a', NOW + 10, MIN, 10);
+    expect(claimed.map((r) => r.id)).toEqual([aRaise, bRaise, botOut]);
+    // Site A's raise waits for a retry: its recovery stays behind it; nothing else does.
+    await markAttemptFailed(ds, aRaise, 'hub-a', '451 later', NOW + 5 * MIN, NOW + 20);
+    await markSent(ds, bRaise, 'hub-a', NOW + 20);
+    await markSent(ds, botOut, 'hub-a', NOW + 20);
+    expect((await claimDue(ds, 'hub-a', NOW + 30, MIN, 10)).map((r) => r.id)).toEqual([botIn]);
+    const [raiseAgain] = await claimDue(ds, 'hub-a', NOW + 5 * MIN, MIN, 10);
+    expect(raiseAgain.id).toBe(aRaise);
+    await markSent(ds, aRaise, 'hub-a', NOW + 5 * MIN);
+    expect((await claimDue(ds, 'hub-a', NOW + 5 * MIN, MIN, 10)).map((r) => r.id)).toEqual([
+      aRecovery,
+    ]);
+  });
+
+  it('records delivered parts for the claiming hub only, and hands them to the next attempt', async () => {
+    const { ds } = db();
+    await enqueue(ds.manager, [entry('e', 'room:ops', 'wechat')], NOW);
+    const [r] = await claimDue(ds, 'hub-a', NOW, 30_000, 10);
+    expect(r.partsSent).toBe(0);
+    expect(await markPartsSent(ds, r.id, 'hub-b', 1, NOW + 1)).toBe(false);
+    expect(await markPartsSent(ds, r.id, 'hub-a', 1, NOW + 1)).toBe(true);
+    await markAttemptFailed(ds, r.id, 'hub-a', 'image refused', NOW + MIN, NOW + 2);
+    expect(await markPartsSent(ds, r.id, 'hub-a', 2, NOW + 3)).toBe(false);
+    const [again] = await claimDue(ds, 'hub-b', NOW + MIN, 30_000, 10);
+    expect(again).toMatchObject({ id: r.id, partsSent: 1, attempts: 1 });
+    // A failed message put back by hand keeps its progress: the text is not sent twice.
+    await markAttemptFailed(ds, r.id, 'hub-b', 'image refused', null, NOW + MIN + 1);
+    expect(await retryMessage(ds, r.id, NOW + 2 * MIN)).toBe(true);
+    expect(await getOutboxMessage(ds, r.id)).toMatchObject({ status: 'pending', partsSent: 1 });
   });
 
   it('lists newest first with filters, and counts per status', async () => {

@@ -130,6 +130,7 @@ export function registerOutbox(program: Command, ctx: CliContext): void {
             ],
             ['status:', m.status],
             ['attempts:', m.attempts],
+            ['parts sent:', m.partsSent],
             ['next try:', m.status === 'pending' ? at(m.nextTryAt) : '-'],
             ['created:', at(m.createdAt)],
             ['sent:', at(m.sentAt)],

@@ -3,10 +3,12 @@ import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
 import { BotBindings1764115200000 } from './1764115200000-bot-bindings';
 import { Notifications1764288000000 } from './1764288000000-notifications';
 import { WebSessions1764374400000 } from './1764374400000-web-sessions';
+import { OutboxParts1764460800000 } from './1764460800000-outbox-parts';
 
 export const migrations = [
   InitialSchema1764028800000,
   BotBindings1764115200000,
   Notifications1764288000000,
   WebSessions1764374400000,
+  OutboxParts1764460800000,
 ];

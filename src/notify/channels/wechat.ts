@@ -75,11 +75,14 @@ export function createWechatChannel(o: WechatChannelOptions): Channel {
         );
       }
       const parts = await replies(notice, () => ctx.chartPng());
-      if (target.kind === 'room') {
-        const roomId = o.resolveRoomId ? await o.resolveRoomId(target.topic) : null;
-        await o.bot.sendToRoom(target.topic, roomId, parts);
-      } else {
-        await o.bot.sendToUser(target.login, parts);
+      const roomId =
+        target.kind === 'room' && o.resolveRoomId ? await o.resolveRoomId(target.topic) : null;
+      // One part at a time, each recorded once delivered: when the image fails after the text went out,
+      // the retry (on any hub) sends the image only, and the room does not read the text twice.
+      for (let i = ctx.partsSent; i < parts.length; i++) {
+        if (target.kind === 'room') await o.bot.sendToRoom(target.topic, roomId, [parts[i]]);
+        else await o.bot.sendToUser(target.login, [parts[i]]);
+        if (i + 1 < parts.length) await ctx.partSent(i + 1);
       }
     },
   };

@@ -35,25 +35,12 @@ type Payload =
   | { msgtype: 'markdown'; markdown: { content: string } }
   | { msgtype: 'image'; image: { base64: string; md5: string } };
 
-// A notice whose text went out but whose image failed: its retry sends the image alone, not the text twice.
-const TEXT_SENT_TTL_MS = 24 * 3600_000;
-const TEXT_SENT_MAX = 1000;
-
-function noticeKey(robot: string, notice: Notice): string {
-  return createHash('sha256')
-    .update(robot)
-    .update('\u0000')
-    .update(JSON.stringify(notice))
-    .digest('hex');
-}
-
 function fail(robot: string, what: string): SitewatchError {
   return new SitewatchError('NOTIFY_SEND_FAILED', `WeCom robot "${robot}": ${what}`);
 }
 
 export function createWecomChannel(o: WecomChannelOptions): Channel {
   const robots = new Map(o.robots.map((r) => [r.name, r]));
-  const textSent = new Map<string, number>();
   const http = axios.create({
     timeout: o.timeoutMs,
     headers: { 'Content-Type': 'application/json' },
@@ -95,12 +82,6 @@ export function createWecomChannel(o: WecomChannelOptions): Channel {
     }
   }
 
-  function rememberText(key: string, now: number): void {
-    for (const [k, t] of textSent) if (now - t > TEXT_SENT_TTL_MS) textSent.delete(k);
-    if (textSent.size >= TEXT_SENT_MAX) textSent.delete(textSent.keys().next().value as string);
-    textSent.set(key, now);
-  }
-
   return {
     name: 'wecom',
     async send(recipient: string, notice: Notice, ctx: SendContext): Promise<void> {
@@ -124,21 +105,20 @@ export function createWecomChannel(o: WecomChannelOptions): Channel {
           `image is ${image.length} bytes, over WeCom's limit of ${WECOM_IMAGE_MAX_BYTES} bytes (2 MB)`,
         );
       }
-      const key = noticeKey(robot.name, notice);
-      const sentAt = textSent.get(key);
-      if (sentAt === undefined || Date.now() - sentAt > TEXT_SENT_TTL_MS) {
+      // Part 1 is the markdown, part 2 the image: when the image fails after the text went out, the
+      // outbox remembers it and the retry (on any hub) posts the image alone, not the text twice.
+      if (ctx.partsSent < 1) {
         const content = formatMarkdown(notice, {
           maxBytes: WECOM_MARKDOWN_MAX_BYTES,
           groupLimit: o.groupLimit,
           tz: o.tz,
         });
         await post(robot, { msgtype: 'markdown', markdown: { content } });
-        if (image) rememberText(key, Date.now());
+        if (image) await ctx.partSent(1);
       }
       if (image) {
         const md5 = createHash('md5').update(image).digest('hex');
         await post(robot, { msgtype: 'image', image: { base64: image.toString('base64'), md5 } });
-        textSent.delete(key);
       }
       o.log.debug({ channel: 'wecom', robot: robot.name, kind: notice.kind }, 'wecom message sent');
     },

@@ -7,7 +7,14 @@ import { SitewatchError } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
 import { createEmailChannel, type EmailChannelOptions } from '../../../src/notify/channels/email';
 import type { Channel, SendContext } from '../../../src/notify/types';
-import { TINY_PNG_BASE64, alarmNotice, botNotice, reportNotice } from '../fixtures';
+import {
+  TINY_PNG_BASE64,
+  alarmNotice,
+  botNotice,
+  reportNotice,
+  sendContext,
+  type PartProgress,
+} from '../fixtures';
 
 interface Received {
   mail: ParsedMail;
@@ -63,10 +70,8 @@ function chartPng(): Buffer {
   return canvas.toBuffer('image/png');
 }
 
-const ctxWith = (png: Buffer | null): SendContext => ({
-  chartPng: async () => png,
-  chartOption: async () => null,
-});
+const ctxWith = (png: Buffer | null, progress?: PartProgress): SendContext =>
+  sendContext(png, progress);
 
 const channels: Channel[] = [];
 function channel(port: number, o: Partial<EmailChannelOptions> = {}): Channel {

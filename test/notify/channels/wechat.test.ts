@@ -1,7 +1,7 @@
 // The WeChat channel on a real Wechaty with wechaty-puppet-mock: room and user pushes, images, limits and errors.
 import { formatText } from '../../../src/notify/format/text';
 import { createWechatChannel } from '../../../src/notify/channels/wechat';
-import type { AlarmNotice, SendContext } from '../../../src/notify/types';
+import type { AlarmNotice } from '../../../src/notify/types';
 import { aliasForLogin } from '../../../src/wechat/bindings';
 import {
   PNG,
@@ -11,7 +11,7 @@ import {
   type Harness,
   type Received,
 } from '../../wechat/harness';
-import { alarmNotice, botNotice, reportNotice } from '../fixtures';
+import { alarmNotice, botNotice, reportNotice, sendContext, type PartProgress } from '../fixtures';
 
 afterAll(() => removeHarnessDir());
 
@@ -19,14 +19,7 @@ const GROUP_LIMIT = 10;
 const text = (n: Parameters<typeof formatText>[0], maxChars = 1800, groupLimit = GROUP_LIMIT) =>
   formatText(n, { maxChars, groupLimit });
 
-function context(png: Buffer | null): SendContext & { charts: () => number } {
-  let calls = 0;
-  return {
-    chartPng: async () => (calls++, png),
-    chartOption: async () => null,
-    charts: () => calls,
-  };
-}
+const context = sendContext;
 
 const imageBytes = (r: Received) => Buffer.from(r.base64 ?? '', 'base64');
 
@@ -95,6 +88,30 @@ describe('wechat channel (wechaty-puppet-mock)', () => {
     expect(resolved).toEqual(['北京运维群', '北京运维群', '北京运维群']);
     await new Promise((r) => setTimeout(r, 100));
     expect(chatInbox).toEqual([]);
+  });
+
+  it('records the delivered text, so the retry after a failed image sends the image alone', async () => {
+    const { h, opsInbox, channel } = await setup();
+    const puppet = h.puppet;
+    const sendFile = puppet.messageSendFile.bind(puppet);
+    let refuse = true;
+    puppet.messageSendFile = async (...args: Parameters<typeof sendFile>) => {
+      if (refuse) throw new Error('upload failed');
+      return sendFile(...args);
+    };
+    const progress: PartProgress = { parts: 0, marks: [] };
+    const alarms = alarmNotice();
+    await expect(
+      channel.send('room:北京运维群', alarms, context(PNG, progress)),
+    ).rejects.toMatchObject({ code: 'NOTIFY_SEND_FAILED' });
+    expect(opsInbox.map((r) => r.kind)).toEqual(['text']);
+    expect(progress).toEqual({ parts: 1, marks: [1] });
+    refuse = false;
+    await channel.send('room:北京运维群', alarms, context(PNG, progress));
+    expect(opsInbox.map((r) => r.kind)).toEqual(['text', 'image']);
+    expect(opsInbox[0].text).toBe(text(alarms));
+    expect(imageBytes(opsInbox[1]).equals(PNG)).toBe(true);
+    expect(progress.marks).toEqual([1]);
   });
 
   it('finds a renamed room by the id the resolver gives, and a room without a known id by topic', async () => {

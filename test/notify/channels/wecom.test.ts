@@ -8,7 +8,14 @@ import { createLogger, silentLogger } from '../../../src/log';
 import { createWecomChannel, type WecomChannelOptions } from '../../../src/notify/channels/wecom';
 import { formatMarkdown } from '../../../src/notify/format/markdown';
 import type { SendContext } from '../../../src/notify/types';
-import { TINY_PNG_BASE64, alarmNotice, botNotice, reportNotice } from '../fixtures';
+import {
+  TINY_PNG_BASE64,
+  alarmNotice,
+  botNotice,
+  reportNotice,
+  sendContext,
+  type PartProgress,
+} from '../fixtures';
 
 const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
 
@@ -120,10 +127,8 @@ function chartPng(): Buffer {
   return canvas.toBuffer('image/png');
 }
 
-const ctxWith = (png: Buffer | null): SendContext => ({
-  chartPng: async () => png,
-  chartOption: async () => null,
-});
+const ctxWith = (png: Buffer | null, progress?: PartProgress): SendContext =>
+  sendContext(png, progress);
 
 function channel(robot: Robot, o: Partial<WecomChannelOptions> = {}) {
   return createWecomChannel({
@@ -276,22 +281,38 @@ describe('WeCom robot channel', () => {
     expect(robot.payloads).toEqual([]);
   });
 
-  it('retries only the image when the text already went out', async () => {
+  it('records the text as delivered, so a retry (even on another hub) posts only the image', async () => {
     const robot = await startRobot();
     let refuseImage = true;
     robot.answer = (p) =>
       p.msgtype === 'image' && refuseImage
         ? { status: 200, body: { errcode: 45009, errmsg: 'api freq out of limit' } }
         : { status: 200, body: { errcode: 0, errmsg: 'ok' } };
-    const ch = channel(robot);
     const png = chartPng();
-    await failure(ch.send('运维一群', alarmNotice(), ctxWith(png)));
+    const progress: PartProgress = { parts: 0, marks: [] };
+    const err = await failure(
+      channel(robot).send('运维一群', alarmNotice(), ctxWith(png, progress)),
+    );
+    expect(err.message).toBe(
+      'WeCom robot "运维一群": image refused: errcode 45009 (rate limited) api freq out of limit',
+    );
+    expect(progress).toEqual({ parts: 1, marks: [1] });
     refuseImage = false;
-    await ch.send('运维一群', alarmNotice(), ctxWith(png));
+    // A new channel object: nothing is remembered in memory, only in the progress (the outbox row).
+    await channel(robot).send('运维一群', alarmNotice(), ctxWith(png, progress));
     expect(robot.payloads.map((p) => p.msgtype)).toEqual(['markdown', 'image', 'image']);
-    // A different notice is sent whole.
-    await ch.send('运维一群', reportNotice(), ctxWith(png));
+    expect(progress.marks).toEqual([1]);
+    // Another message starts from nothing and is sent whole.
+    await channel(robot).send('运维一群', reportNotice(), ctxWith(png));
     expect(robot.payloads.map((p) => p.msgtype).slice(3)).toEqual(['markdown', 'image']);
+  });
+
+  it('does not record a part when the notice is text alone', async () => {
+    const robot = await startRobot();
+    const progress: PartProgress = { parts: 0, marks: [] };
+    await channel(robot).send('运维一群', alarmNotice(), ctxWith(null, progress));
+    expect(robot.payloads.map((p) => p.msgtype)).toEqual(['markdown']);
+    expect(progress.marks).toEqual([]);
   });
 
   it('logs the robot name, never the webhook key', async () => {
