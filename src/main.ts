@@ -13,7 +13,12 @@ import { migrate, openDataSource } from './db/data-source';
 import { describeError } from './errors';
 import type { AlarmChange } from './ingest/formats/types';
 import { type IngestService, createIngestService } from './ingest/ingest-service';
-import { createDailyReportJobs, createNotifyJob, createReminderJob } from './jobs/alarm-jobs';
+import {
+  createDailyReportZones,
+  createNotifyJob,
+  createReminderJob,
+  createReportZonesJob,
+} from './jobs/alarm-jobs';
 import { createIngestJob } from './jobs/ingest-job';
 import { createRetentionJob } from './jobs/retention-job';
 import type { Logger } from './log';
@@ -199,12 +204,9 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
       : null;
   let webUrl: string | null = null;
 
-  const zones = (
-    (await ds.query('SELECT DISTINCT timezone FROM site WHERE timezone IS NOT NULL')) as {
-      timezone: string;
-    }[]
-  ).map((r) => r.timezone);
   const s = config.schedule;
+  // Filled in once the scheduler exists: the report jobs are added to it, one per zone in use.
+  let syncReportZones: () => Promise<string[]> = async () => [];
   const scheduler = createScheduler(
     o.schedule === false
       ? []
@@ -228,23 +230,39 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
             run: () => notifications.remind(),
             log,
           }),
-          ...createDailyReportJobs({
-            schedule: s.dailyReport,
-            defaultTz: config.timezone,
-            zones,
-            run: async (t, tz) => {
-              const r = await dailyReport.run(t, tz);
-              await sender.runOnce();
-              return r;
-            },
-            log,
-            now,
-          }),
           createRetentionJob({ ds, config, log, now }),
+          createReportZonesJob({
+            schedule: s.ingest,
+            timezone: config.timezone,
+            sync: () => syncReportZones(),
+            log,
+          }),
         ],
     log,
     leases,
   );
+  if (o.schedule !== false) {
+    const reportZones = createDailyReportZones({
+      schedule: s.dailyReport,
+      defaultTz: config.timezone,
+      run: async (t, tz) => {
+        const r = await dailyReport.run(t, tz);
+        await sender.runOnce();
+        return r;
+      },
+      log,
+      now,
+      zonesInUse: async () =>
+        (
+          (await ds.query(
+            'SELECT DISTINCT timezone FROM site WHERE timezone IS NOT NULL ORDER BY timezone',
+          )) as { timezone: string }[]
+        ).map((r) => r.timezone),
+      scheduler,
+    });
+    syncReportZones = () => reportZones.sync();
+    await syncReportZones();
+  }
   let stopped = false;
   return {
     config,

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addSite } from '../src/admin/sites';
 import { createApp } from '../src/main';
 import { silentLogger } from '../src/log';
 import { testConfig } from './helpers/db';
@@ -30,8 +31,9 @@ describe('createApp', () => {
       'ingest',
       'notify',
       'reminders',
-      'daily-report',
       'retention',
+      'report-zones',
+      'daily-report',
     ]);
     await app.start();
     await new Promise((r) => setTimeout(r, 300));
@@ -39,6 +41,40 @@ describe('createApp', () => {
     expect(app.bot!.health().queueLength).toBe(0);
     await app.stop();
     await app.stop();
+  });
+
+  it('schedules the daily report in each zone the sites use, a zone added later without a restart', async () => {
+    const config = testConfig({ db: { url: `sqlite:${join(dir, 'hub.sqlite')}` } });
+    const first = await createApp(config, silentLogger, { bot: false });
+    await addSite(first.ds, {
+      code: 'TK01',
+      name: '东京',
+      baseUrl: 'http://tk01',
+      timezone: 'Asia/Tokyo',
+    });
+    await first.stop();
+    const app = await createApp(config, silentLogger, { bot: false });
+    const reports = () => app.scheduler.jobs().filter((j) => j.name.startsWith('daily-report'));
+    try {
+      expect(reports().map((j) => [j.name, j.timezone])).toEqual([
+        ['daily-report', 'Asia/Shanghai'],
+        ['daily-report@Asia/Tokyo', 'Asia/Tokyo'],
+      ]);
+      await addSite(app.ds, {
+        code: 'BER1',
+        name: '柏林',
+        baseUrl: 'http://ber1',
+        timezone: 'Europe/Berlin',
+      });
+      expect(await app.scheduler.runNow('report-zones')).toBe(true);
+      expect(reports().map((j) => [j.name, j.schedule, j.timezone])).toEqual([
+        ['daily-report', '0 9 * * *', 'Asia/Shanghai'],
+        ['daily-report@Asia/Tokyo', '0 9 * * *', 'Asia/Tokyo'],
+        ['daily-report@Europe/Berlin', '0 9 * * *', 'Europe/Berlin'],
+      ]);
+    } finally {
+      await app.stop();
+    }
   });
 
   it('leaves the bot out when told to, and runs no jobs for `sitewatch bot`', async () => {

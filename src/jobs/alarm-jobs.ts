@@ -1,5 +1,6 @@
-// The scheduled alarm work as jobs: the outbox sweep, reminders (with the stale sweep), and the daily report per zone.
+// The scheduled alarm work as jobs: the outbox sweep, reminders (with the stale sweep), and the daily report per zone in use.
 import type { ReminderResult } from '../alarms/reminders';
+import { describeError } from '../errors';
 import type { Logger } from '../log';
 import type { SweepResult } from '../notify/dispatcher';
 import type { Job } from '../scheduler/types';
@@ -41,17 +42,17 @@ export function createReminderJob(deps: {
   };
 }
 
-/** One job per time zone in use, so that each site's report goes out at its own 09:00. */
-export function createDailyReportJobs(deps: {
+export interface DailyReportJobDeps {
   schedule: string;
   defaultTz: string;
-  zones: readonly string[];
   run: (now: number, tz: string) => Promise<{ sites: number; messages: number }>;
   log: Logger;
   now?: () => number;
-}): Job[] {
-  const zones = [...new Set([deps.defaultTz, ...deps.zones])];
-  return zones.map((tz) => ({
+}
+
+/** The daily report of the sites in zone `tz`, on the report schedule read in that zone (09:00 there). */
+export function createDailyReportJob(deps: DailyReportJobDeps, tz: string): Job {
+  return {
     name: tz === deps.defaultTz ? 'daily-report' : `daily-report@${tz}`,
     schedule: deps.schedule,
     timezone: tz,
@@ -59,5 +60,60 @@ export function createDailyReportJobs(deps: {
       const r = await deps.run((deps.now ?? Date.now)(), tz);
       deps.log.info({ tz, ...r }, 'daily report queued');
     },
-  }));
+  };
+}
+
+/**
+ * Keeps one daily-report job per time zone in use: `sync` adds the job of every zone the sites use
+ * now and the scheduler lacks (a site added or moved to a new zone while the hub runs). A zone no
+ * site uses any more keeps its job; it finds no sites and queues nothing.
+ */
+export function createDailyReportZones(
+  deps: DailyReportJobDeps & {
+    zonesInUse: () => Promise<string[]>;
+    scheduler: { add(job: Job): void };
+  },
+) {
+  // Zones tried, scheduled or not: a zone node-cron refuses is logged once, not at every sync.
+  const tried = new Set<string>();
+  return {
+    /** Adds the missing zones' jobs; returns the zones added. */
+    async sync(): Promise<string[]> {
+      const added: string[] = [];
+      for (const tz of [deps.defaultTz, ...(await deps.zonesInUse())]) {
+        if (tried.has(tz)) continue;
+        tried.add(tz);
+        try {
+          deps.scheduler.add(createDailyReportJob(deps, tz));
+          added.push(tz);
+        } catch (err) {
+          deps.log.error(
+            { tz, err: describeError(err) },
+            'daily report not scheduled for this zone',
+          );
+        }
+      }
+      return added;
+    },
+  };
+}
+
+/** Every hub checks the zones in use on this schedule, so a new zone's report needs no restart. */
+export function createReportZonesJob(deps: {
+  schedule: string;
+  timezone: string;
+  sync: () => Promise<string[]>;
+  log: Logger;
+}): Job {
+  return {
+    name: 'report-zones',
+    schedule: deps.schedule,
+    timezone: deps.timezone,
+    // Each hub keeps its own scheduler's jobs.
+    cluster: 'shared',
+    async run() {
+      const added = await deps.sync();
+      if (added.length > 0) deps.log.info({ zones: added }, 'daily report scheduled for new zones');
+    },
+  };
 }

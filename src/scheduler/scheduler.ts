@@ -11,6 +11,11 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** Run a job now (still refusing to overlap a scheduled run); false when it did not run (overlap, or another hub holds it). */
   runNow(name: string): Promise<boolean>;
+  /**
+   * Add a job while the hub runs (a daily report for a site's new time zone); scheduled at once when
+   * the scheduler is started. A name already in use is refused, as at start-up.
+   */
+  add(job: Job): void;
   jobs(): readonly Job[];
 }
 
@@ -24,8 +29,12 @@ export function slotOf(d: Date): number {
 
 export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): Scheduler {
   const registry = createRegistry<Job>('job', jobList);
+  const added = new Map<string, Job>();
   const running = new Map<string, Promise<void>>();
   const tasks: ScheduledTask[] = [];
+  let started = false;
+  const all = () => [...registry.list(), ...added.values()];
+  const find = (name: string) => registry.get(name) ?? added.get(name);
 
   /** Runs the job, under a lease when another hub could run it too; false when it did not run. */
   async function guarded(job: Job, firedAt: Date, scheduled: boolean): Promise<boolean> {
@@ -66,25 +75,38 @@ export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): S
     return ran;
   }
 
+  function schedule(job: Job): void {
+    tasks.push(
+      cron.schedule(job.schedule, (ctx) => execute(job, ctx.date, true), {
+        name: job.name,
+        timezone: job.timezone,
+        // Overlaps are refused (and logged) by execute(); node-cron's own check would print to the console.
+        noOverlap: false,
+      }),
+    );
+  }
+
   return {
-    jobs: () => registry.list(),
+    jobs: all,
     start() {
-      for (const job of registry.list()) {
-        tasks.push(
-          cron.schedule(job.schedule, (ctx) => execute(job, ctx.date, true), {
-            name: job.name,
-            timezone: job.timezone,
-            // Overlaps are refused (and logged) by execute(); node-cron's own check would print to the console.
-            noOverlap: false,
-          }),
-        );
-      }
+      started = true;
+      for (const job of all()) schedule(job);
+    },
+    add(job) {
+      if (find(job.name)) throw new Error(`Duplicate job "${job.name}" in the registry.`);
+      if (started) schedule(job); // throws on a bad schedule or zone before the job is listed
+      added.set(job.name, job);
     },
     async stop() {
+      started = false;
       for (const t of tasks.splice(0)) await t.destroy();
       // Let runs in flight finish, so that nothing is cut between its writes.
       await Promise.all(running.values());
     },
-    runNow: (name) => execute(registry.require(name), new Date(), false),
+    async runNow(name) {
+      const job = find(name);
+      if (!job) throw new Error(`Unknown job "${name}".`);
+      return execute(job, new Date(), false);
+    },
   };
 }

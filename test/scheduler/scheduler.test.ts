@@ -92,3 +92,58 @@ describe('scheduler', () => {
     expect(fired).toBe(after);
   });
 });
+
+describe('scheduler.add', () => {
+  it('adds a job while running: scheduled at once, listed, run by name; a used name or bad zone is refused', async () => {
+    const { log } = capture();
+    let fired = 0;
+    const s = createScheduler([job('ingest', async () => {})], log);
+    s.start();
+    try {
+      s.add({
+        name: 'daily-report@Europe/Berlin',
+        schedule: '* * * * * *',
+        timezone: 'Europe/Berlin',
+        run: async () => void fired++,
+      });
+      expect(s.jobs().map((j) => j.name)).toEqual(['ingest', 'daily-report@Europe/Berlin']);
+      await new Promise((r) => setTimeout(r, 2200));
+      expect(fired).toBeGreaterThanOrEqual(1);
+      expect(await s.runNow('daily-report@Europe/Berlin')).toBe(true);
+      expect(() => s.add(job('ingest', async () => {}))).toThrow(
+        'Duplicate job "ingest" in the registry.',
+      );
+      expect(() => s.add(job('daily-report@Europe/Berlin', async () => {}))).toThrow(
+        'Duplicate job "daily-report@Europe/Berlin" in the registry.',
+      );
+      expect(() =>
+        s.add({ ...job('daily-report@Mars/Olympus', async () => {}), timezone: 'Mars/Olympus' }),
+      ).toThrow();
+      expect(s.jobs().map((j) => j.name)).toEqual(['ingest', 'daily-report@Europe/Berlin']);
+      await expect(s.runNow('nope')).rejects.toThrow('Unknown job "nope".');
+    } finally {
+      await s.stop();
+    }
+    const after = fired;
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(fired).toBe(after);
+  });
+
+  it('a job added before start is scheduled by start', async () => {
+    const { log } = capture();
+    let fired = 0;
+    const s = createScheduler([], log);
+    s.add({
+      name: 'tick',
+      schedule: '* * * * * *',
+      timezone: 'UTC',
+      run: async () => void fired++,
+    });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(fired).toBe(0);
+    s.start();
+    await new Promise((r) => setTimeout(r, 2200));
+    await s.stop();
+    expect(fired).toBeGreaterThanOrEqual(1);
+  });
+});
