@@ -17,6 +17,7 @@ import Fastify, {
   type FastifyInstance,
 } from 'fastify';
 import { describeError, SitewatchError } from '../errors';
+import { bundledFontPaths } from '../render/fonts';
 import { projectRoot } from '../workers/worker-file';
 import { type WebDeps, isApi, langOf } from './context';
 import { translator } from './i18n';
@@ -131,6 +132,19 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     list: false,
     allowedPath: (p) => p === '/echarts.min.js',
     maxAge: '1d',
+  });
+  // The charts' bundled Noto Sans SC, for browsers without a Chinese font of their own (app.css
+  // tries the local ones first); without it Chinese labels would show as empty boxes.
+  const font = path.parse(bundledFontPaths().regular);
+  await app.register(fastifyStatic, {
+    root: font.dir,
+    prefix: '/static/fonts/',
+    decorateReply: false,
+    index: false,
+    list: false,
+    allowedPath: (p) => p === `/${font.base}`,
+    maxAge: '30d',
+    immutable: true,
   });
 
   // Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token header).

@@ -180,6 +180,33 @@ describe('the portal in chromium [sqlite]', () => {
     await screenshot(page, '03-site');
   });
 
+  it('draws Chinese in a real Chinese font (the bundled one here), not empty boxes', async () => {
+    const r = await page.evaluate(async () => {
+      await document.fonts.load('24px "Noto Sans SC"', '告警');
+      const ink = (text: string) => {
+        const c = document.createElement('canvas');
+        c.width = 120;
+        c.height = 40;
+        const g = c.getContext('2d')!;
+        g.font = '24px "Noto Sans SC"';
+        g.fillText(text, 4, 30);
+        return c.toDataURL();
+      };
+      // Without a Chinese font both words are the same two boxes.
+      return {
+        ready: document.fonts.check('24px "Noto Sans SC"', '告警'),
+        differ: ink('告警') !== ink('恢复'),
+        faces: (() => {
+          const out: string[][] = [];
+          document.fonts.forEach((f) => out.push([f.family.replace(/"/g, ''), f.status]));
+          return out;
+        })(),
+      };
+    });
+    expect(r).toEqual({ ready: true, differ: true, faces: [['Noto Sans SC', 'loaded']] });
+    await screenshot(page, '03b-site-fonts');
+  });
+
   it('server page: 7 d range refetches the metrics and redraws the charts', async () => {
     const href = `/sites/BJ01/servers/${seeded.servers.app01.id}`;
     await Promise.all([page.waitForURL(origin + href), page.click(`#servers a[href="${href}"]`)]);

@@ -1,10 +1,12 @@
 // The portal's security rules of issue 7, each tested: password storage and logs, login limits, cookies, session lifetime, CSRF, headers, errors, redirects.
+import { statSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { User } from '../../entities';
 import { verifyPassword } from '../../src/auth/password';
 import { createLogger } from '../../src/log';
+import { bundledFontPaths } from '../../src/render/fonts';
 import { SESSION_COOKIE } from '../../src/web/server';
 import { describeEachEngine, resetDb } from '../helpers/db';
 import {
@@ -414,6 +416,7 @@ describeEachEngine('web security', (db) => {
         '/no-such-page',
         '/api/nope',
         '/static/app.js',
+        '/static/fonts/NotoSansHans-Regular.otf',
       ]) {
         const res = await a.inject({ url, headers: { cookie: s.cookie } });
         const csp = String(res.headers['content-security-policy'] ?? '');
@@ -435,6 +438,23 @@ describeEachEngine('web security', (db) => {
         expect(res.headers['x-content-type-options']).toBe('nosniff');
         expect(res.headers['referrer-policy']).toBe('no-referrer');
       }
+    });
+
+    it('serves the bundled Chinese font to anyone, cached for long, and no other file beside it', async () => {
+      const a = await web();
+      const font = await a.inject({ url: '/static/fonts/NotoSansHans-Regular.otf' });
+      expect(font.statusCode).toBe(200);
+      expect(font.headers['content-type']).toBe('font/otf');
+      expect(font.headers['cache-control']).toBe('public, max-age=2592000, immutable');
+      expect(font.rawPayload.subarray(0, 4).toString('latin1')).toBe('OTTO');
+      expect(font.rawPayload.length).toBe(statSync(bundledFontPaths().regular).size);
+      for (const url of [
+        '/static/fonts/NotoSansHans-Bold.otf',
+        '/static/fonts/',
+        '/static/fonts/../fonts/NotoSansHans-Light.otf',
+        '/static/fonts/%2e%2e/package.json',
+      ])
+        expect([url, (await a.inject({ url })).statusCode]).toEqual([url, 404]);
     });
 
     it('never shows a stack trace: 404, 400, 403 and 500, as pages and as JSON', async () => {

@@ -24,23 +24,33 @@
   window.sitewatch = { api: api };
 
   var charts = {};
+  // A canvas draws with the fonts loaded at that moment and never redraws: load the Chinese font first.
+  var fontReady =
+    document.fonts && document.fonts.load
+      ? document.fonts.load('14px "Noto Sans SC"', '告警').catch(function () {})
+      : Promise.resolve();
+
   /** Draw option `option` into element `el` (the same option the PNG renderer draws). */
   function draw(el, option) {
     if (!window.echarts) return;
-    var chart = charts[el.id] || (charts[el.id] = window.echarts.init(el));
-    chart.setOption(option, { notMerge: true });
-    el.setAttribute('data-drawn', '1');
+    return fontReady.then(function () {
+      var chart = charts[el.id] || (charts[el.id] = window.echarts.init(el));
+      chart.setOption(option, { notMerge: true });
+      el.setAttribute('data-drawn', '1');
+    });
   }
   window.sitewatch.draw = draw;
 
   /** Elements with data-chart-src: fetch {charts: {elementId: option}} and draw each. */
   function loadCharts(url) {
     return api('GET', url).then(function (data) {
-      Object.keys(data.charts || {}).forEach(function (id) {
+      var drawn = Object.keys(data.charts || {}).map(function (id) {
         var el = document.getElementById(id);
-        if (el) draw(el, data.charts[id]);
+        return el ? draw(el, data.charts[id]) : null;
       });
-      return data;
+      return Promise.all(drawn).then(function () {
+        return data;
+      });
     });
   }
   window.sitewatch.loadCharts = loadCharts;
