@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
+import { loadAlarmDict } from '../config/alarm-dict';
 import { loadConfig, testMysqlUrl } from '../config/schema';
 import { addUser } from '../src/admin/users';
 import { migrate, openDataSource, parseDbUrl } from '../src/db/data-source';
@@ -169,7 +170,13 @@ async function measure(ds: DataSource, engine: string): Promise<Row[]> {
       },
     },
   });
-  const app = await createWebServer({ ds, config, log: silentLogger, now: () => now });
+  const app = await createWebServer({
+    ds,
+    config,
+    log: silentLogger,
+    now: () => now,
+    dict: loadAlarmDict(config.alarms.dictPath),
+  });
   // The cheapest signed-in API call: the same plugins, hooks and user check as the APIs, no data.
   app.get(PING, { preHandler: requireUser }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');

@@ -195,6 +195,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
           config,
           log,
           now,
+          dict,
           retryNotification: async (id) => {
             const ok = await retryMessage(ds, id, now());
             if (ok) flush();

@@ -1,4 +1,5 @@
 // What every portal route gets: dependencies, the signed-in user, page rendering and the site access rule.
+import type { AlarmDict } from '../../config/alarm-dict';
 import type {} from '@fastify/cookie';
 import type {} from '@fastify/csrf-protection';
 import type {} from '@fastify/session';
@@ -30,6 +31,8 @@ export interface WebDeps {
   config: Config;
   log: Logger;
   now: () => number;
+  /** The alarm dictionary (built-in entries plus the configured file), loaded once by the hub. */
+  dict: AlarmDict;
   /** Put a failed notification back in the queue and send it (admin outbox page). */
   retryNotification?: (id: number) => Promise<boolean>;
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Alarm, CpuSample, IngestCursor, IngestError, MemSample, Server } from '../../entities';
+import { loadAlarmDict } from '../../config/alarm-dict';
 import { addUser } from '../../src/admin/users';
 import { silentLogger } from '../../src/log';
 import { type WebDeps } from '../../src/web/context';
@@ -19,13 +20,15 @@ export async function createTestWeb(
   ds: DataSource,
   o: { now?: () => number; web?: Record<string, unknown>; deps?: Partial<WebDeps> } = {},
 ): Promise<FastifyInstance> {
+  const config = testConfig({
+    web: { enabled: true, port: 0, sessionSecret: TEST_SESSION_SECRET, ...o.web },
+  });
   const app = await createWebServer({
     ds,
-    config: testConfig({
-      web: { enabled: true, port: 0, sessionSecret: TEST_SESSION_SECRET, ...o.web },
-    }),
+    config,
     log: silentLogger,
     now: o.now ?? (() => NOW),
+    dict: loadAlarmDict(config.alarms.dictPath),
     ...o.deps,
   });
   await app.ready();

@@ -1,7 +1,7 @@
 // One site's page and API: servers table, yesterday's business figures, trend and overview charts, active alarms.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { type AlarmDict, describeAlarm, loadAlarmDict } from '../../../config/alarm-dict';
+import { describeAlarm } from '../../../config/alarm-dict';
 import { buildChart } from '../../../charts/registry';
 import type { ChartContext } from '../../../charts/types';
 import { change, count, siteZone } from '../../../commands/format';
@@ -154,14 +154,6 @@ export function chartContext(req: FastifyRequest, deps: WebDeps, site: Site): Ch
   return { lang: langOf(req, deps), tz: tzOf(site, deps) };
 }
 
-const dicts = new WeakMap<WebDeps['config'], AlarmDict>();
-/** The alarm dictionary of the configuration (built-in entries plus the configured file), loaded once. */
-export function alarmDictOf(deps: WebDeps): AlarmDict {
-  let d = dicts.get(deps.config);
-  if (!d) dicts.set(deps.config, (d = loadAlarmDict(deps.config.alarms.dictPath)));
-  return d;
-}
-
 /** One alarm as the portal shows it: dictionary title and severity, site-local times, ack and silence state. */
 export function alarmJson(
   a: AlarmRow,
@@ -170,7 +162,7 @@ export function alarmJson(
   silences: readonly ActiveSilence[],
 ) {
   const tz = tzOf(site, deps);
-  const d = describeAlarm(alarmDictOf(deps), a.name);
+  const d = describeAlarm(deps.dict, a.name);
   const s = a.state === 'active' ? silenceFor(silences, a.siteId, a.name) : null;
   return {
     id: a.id,
