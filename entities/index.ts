@@ -7,6 +7,7 @@ import { DiskSample } from './DiskSample';
 import { IngestCursor } from './IngestCursor';
 import { IngestError } from './IngestError';
 import { JobLease } from './JobLease';
+import { LoginAttempt } from './LoginAttempt';
 import { MemSample } from './MemSample';
 import { OutboxMessage, type OutboxStatus } from './OutboxMessage';
 import { RoomSubscription } from './RoomSubscription';
@@ -30,6 +31,7 @@ export {
   IngestCursor,
   IngestError,
   JobLease,
+  LoginAttempt,
   MemSample,
   OutboxMessage,
   Server,
@@ -55,6 +57,7 @@ export const entities = [
   IngestCursor,
   IngestError,
   JobLease,
+  LoginAttempt,
   MemSample,
   OutboxMessage,
   Server,

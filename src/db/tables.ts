@@ -1,5 +1,6 @@
 // Every table of the schema, children before parents (the order to empty or drop them in).
 export const TABLES_CHILD_FIRST = [
+  'login_attempt',
   'web_session',
   'outbox',
   'job_lease',

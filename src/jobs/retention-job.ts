@@ -1,4 +1,4 @@
-// Nightly retention: old samples, delivered notifications, quarantined lines, used bind codes, ended silences and expired portal sessions are deleted in batches.
+// Nightly retention: old samples, delivered notifications, quarantined lines, used bind codes, ended silences, expired portal sessions and old login counts are deleted in batches.
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config/schema';
 import { execute } from '../db/bulk';
@@ -53,6 +53,10 @@ export async function applyRetention(
   out.silence = await deleteInBatches(ds, 'silence', 'ends_at < ?', [now - r.outboxDays * DAY_MS]);
   // The store ignores an expired session on read; this keeps the table from growing with every login.
   out.web_session = await deleteInBatches(ds, 'web_session', 'expires_at < ?', [now]);
+  // Login windows last minutes; a day-old one counts nothing any more.
+  out.login_attempt = await deleteInBatches(ds, 'login_attempt', 'window_start < ?', [
+    now - DAY_MS,
+  ]);
   return out;
 }
 

@@ -21,6 +21,7 @@ import { bundledFontPaths } from '../render/fonts';
 import { projectRoot } from '../workers/worker-file';
 import { type WebDeps, isApi, langOf } from './context';
 import { translator } from './i18n';
+import { createLoginLimitStore, loginLimitStoreCtor } from './login-limit-store';
 import { createSessionStore } from './session-store';
 import { webRoutes } from './routes';
 
@@ -112,7 +113,11 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(formbody);
-  await app.register(rateLimit, { global: false });
+  // Counted in the database: with several hubs behind one address, the limit is still the limit.
+  await app.register(rateLimit, {
+    global: false,
+    store: loginLimitStoreCtor(createLoginLimitStore(deps.ds, deps.now)),
+  });
   await app.register(view, {
     engine: { eta: new Eta({ autoEscape: true, autoTrim: false, cache: true }) },
     templates: webDir('views'),

@@ -1,4 +1,4 @@
-// Retention on both engines: old samples, finished notifications, quarantined lines, bind codes, silences and expired sessions go; the rest stays.
+// Retention on both engines: old samples, finished notifications, quarantined lines, bind codes, silences, expired sessions and old login counts go; the rest stays.
 import type { DataSource } from 'typeorm';
 import { BindCode, IngestError, Server } from '../../entities';
 import { addSite } from '../../src/admin/sites';
@@ -140,6 +140,14 @@ describeEachEngine('retention', (db) => {
       ]);
     }
 
+    for (const [i, windowStart] of [NOW - DAY - 1, NOW - DAY, NOW - 60_000].entries()) {
+      await ds.query('INSERT INTO login_attempt (key_hash, hits, window_start) VALUES (?,?,?)', [
+        `hash-${i}`,
+        3,
+        windowStart,
+      ]);
+    }
+
     expect(await applyRetention(ds, retention, NOW)).toEqual({
       cpu_sample: 2,
       mem_sample: 2,
@@ -149,6 +157,7 @@ describeEachEngine('retention', (db) => {
       bind_code: 1,
       silence: 1,
       web_session: 1,
+      login_attempt: 1,
     });
     const sampledAt = async (table: string) =>
       (
@@ -179,6 +188,10 @@ describeEachEngine('retention', (db) => {
       NOW - DAY,
       NOW + 600_000,
     ]);
+    expect(await times('SELECT window_start AS t FROM login_attempt ORDER BY t')).toEqual([
+      NOW - DAY,
+      NOW - 60_000,
+    ]);
     expect(await times('SELECT expires_at AS t FROM web_session ORDER BY t')).toEqual([
       NOW,
       NOW + 3_600_000,
@@ -189,7 +202,7 @@ describeEachEngine('retention', (db) => {
     ]);
     // Nothing left to delete: a second pass deletes nothing.
     expect(Object.values(await applyRetention(ds, retention, NOW))).toEqual([
-      0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 0, 0,
     ]);
   });
 

@@ -229,6 +229,21 @@ describeEachEngine('web security', (db) => {
       expect(other.res.statusCode).toBe(303);
     });
 
+    it('counts attempts on every hub of the database together', async () => {
+      const hubs = [
+        await web({ web: { loginPerMinute: 3 } }),
+        await web({ web: { loginPerMinute: 3 } }),
+      ];
+      for (const [i, hub] of [0, 1, 0].entries()) {
+        const r = await attempt(hubs[hub], 'li', 'wrong-password', { ip: `10.9.3.${i + 1}` });
+        expect([hub, r.res.statusCode]).toEqual([hub, 401]);
+      }
+      // The fourth try goes to the other hub, which has seen one of them: refused all the same.
+      const fourth = await attempt(hubs[1], 'li', PASSWORD, { ip: '10.9.3.4' });
+      expect(fourth.res.statusCode).toBe(429);
+      expect(fourth.res.body).toContain(THROTTLED);
+    });
+
     it('is rate-limited per address, whatever the account', async () => {
       const a = await web({ web: { loginPerMinute: 3 } });
       for (const name of ['ghost-1', 'ghost-2', 'wang']) {

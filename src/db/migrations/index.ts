@@ -4,6 +4,7 @@ import { BotBindings1764115200000 } from './1764115200000-bot-bindings';
 import { Notifications1764288000000 } from './1764288000000-notifications';
 import { WebSessions1764374400000 } from './1764374400000-web-sessions';
 import { OutboxParts1764460800000 } from './1764460800000-outbox-parts';
+import { LoginAttempts1764547200000 } from './1764547200000-login-attempts';
 
 export const migrations = [
   InitialSchema1764028800000,
@@ -11,4 +12,5 @@ export const migrations = [
   Notifications1764288000000,
   WebSessions1764374400000,
   OutboxParts1764460800000,
+  LoginAttempts1764547200000,
 ];
