@@ -14,6 +14,7 @@ import { describeError } from './errors';
 import type { AlarmChange } from './ingest/formats/types';
 import { type IngestService, createIngestService } from './ingest/ingest-service';
 import {
+  type ReportZones,
   createDailyReportZones,
   createNotifyJob,
   createReminderJob,
@@ -207,7 +208,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
 
   const s = config.schedule;
   // Filled in once the scheduler exists: the report jobs are added to it, one per zone in use.
-  let syncReportZones: () => Promise<string[]> = async () => [];
+  let reportZones: ReportZones | null = null;
   const scheduler = createScheduler(
     o.schedule === false
       ? []
@@ -235,15 +236,19 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
           createReportZonesJob({
             schedule: s.ingest,
             timezone: config.timezone,
-            sync: () => syncReportZones(),
+            zones: {
+              sync: async () => (reportZones ? reportZones.sync() : []),
+              catchUp: async (t) => (reportZones ? reportZones.catchUp(t) : []),
+            },
             log,
+            now,
           }),
         ],
     log,
     leases,
   );
   if (o.schedule !== false) {
-    const reportZones = createDailyReportZones({
+    reportZones = createDailyReportZones({
       schedule: s.dailyReport,
       defaultTz: config.timezone,
       run: async (t, tz) => {
@@ -261,8 +266,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
         ).map((r) => r.timezone),
       scheduler,
     });
-    syncReportZones = () => reportZones.sync();
-    await syncReportZones();
+    await reportZones.sync();
   }
   let stopped = false;
   return {

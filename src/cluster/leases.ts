@@ -30,6 +30,8 @@ export interface Leases {
     fn: () => Promise<T>,
     opts?: { slot?: number; ttlMs?: number },
   ): Promise<{ ran: true; value: T } | { ran: false }>;
+  /** Whether some hub completed `slot` (or a later one) of the named lease. */
+  slotDone(name: string, slot: number): Promise<boolean>;
 }
 
 export function defaultHubId(): string {
@@ -113,6 +115,12 @@ export function createLeases(o: {
   return {
     owner,
     acquire,
+    async slotDone(name, slot) {
+      const rows = (await ds.query('SELECT done_slot FROM job_lease WHERE name = ?', [name])) as {
+        done_slot: number | string;
+      }[];
+      return rows.length > 0 && Number(rows[0].done_slot) >= slot;
+    },
     async withLease(name, fn, opts = {}) {
       const lease = await acquire(name, opts);
       if (!lease) return { ran: false };

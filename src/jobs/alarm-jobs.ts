@@ -1,9 +1,12 @@
 // The scheduled alarm work as jobs: the outbox sweep, reminders (with the stale sweep), and the daily report per zone in use.
 import type { ReminderResult } from '../alarms/reminders';
+import { CronExpressionParser } from 'cron-parser';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
 import type { SweepResult } from '../notify/dispatcher';
+import type { Scheduler } from '../scheduler/scheduler';
 import type { Job } from '../scheduler/types';
+import { dayKey } from '../time';
 
 export function createNotifyJob(deps: {
   schedule: string;
@@ -71,12 +74,32 @@ export function createDailyReportJob(deps: DailyReportJobDeps, tz: string): Job 
 export function createDailyReportZones(
   deps: DailyReportJobDeps & {
     zonesInUse: () => Promise<string[]>;
-    scheduler: { add(job: Job): void };
+    scheduler: Pick<Scheduler, 'add' | 'catchUp'>;
   },
 ) {
   // Zones tried, scheduled or not: a zone node-cron refuses is logged once, not at every sync.
   const tried = new Set<string>();
+  const scheduled = new Map<string, string>();
   return {
+    /**
+     * Send each zone's report whose time passed today (in that zone) while no hub ran: a hub started
+     * at 09:20 sends the 09:00 report. Once per slot across hubs; a report due yesterday is not sent
+     * today (its "yesterday" would be another day). Returns the zones caught up.
+     */
+    async catchUp(now: number): Promise<string[]> {
+      const caught: string[] = [];
+      for (const [tz, name] of scheduled) {
+        const last = CronExpressionParser.parse(deps.schedule, {
+          currentDate: new Date(now),
+          tz,
+        })
+          .prev()
+          .toDate();
+        if (dayKey(last.getTime(), tz) !== dayKey(now, tz)) continue;
+        if (await deps.scheduler.catchUp(name, last)) caught.push(tz);
+      }
+      return caught;
+    },
     /** Adds the missing zones' jobs; returns the zones added. */
     async sync(): Promise<string[]> {
       const added: string[] = [];
@@ -84,7 +107,9 @@ export function createDailyReportZones(
         if (tried.has(tz)) continue;
         tried.add(tz);
         try {
-          deps.scheduler.add(createDailyReportJob(deps, tz));
+          const job = createDailyReportJob(deps, tz);
+          deps.scheduler.add(job);
+          scheduled.set(tz, job.name);
           added.push(tz);
         } catch (err) {
           deps.log.error(
@@ -98,22 +123,30 @@ export function createDailyReportZones(
   };
 }
 
-/** Every hub checks the zones in use on this schedule, so a new zone's report needs no restart. */
+export type ReportZones = ReturnType<typeof createDailyReportZones>;
+
+/**
+ * Every hub checks the zones in use on this schedule, so a new zone's report needs no restart, and
+ * sends a report whose time passed while no hub was running.
+ */
 export function createReportZonesJob(deps: {
   schedule: string;
   timezone: string;
-  sync: () => Promise<string[]>;
+  zones: { sync(): Promise<string[]>; catchUp(now: number): Promise<string[]> };
   log: Logger;
+  now?: () => number;
 }): Job {
   return {
     name: 'report-zones',
     schedule: deps.schedule,
     timezone: deps.timezone,
-    // Each hub keeps its own scheduler's jobs.
+    // Each hub keeps its own scheduler's jobs; a catch-up runs once through the report job's lease.
     cluster: 'shared',
     async run() {
-      const added = await deps.sync();
+      const added = await deps.zones.sync();
       if (added.length > 0) deps.log.info({ zones: added }, 'daily report scheduled for new zones');
+      const caught = await deps.zones.catchUp((deps.now ?? Date.now)());
+      if (caught.length > 0) deps.log.info({ zones: caught }, 'missed daily report sent');
     },
   };
 }

@@ -52,6 +52,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const random = deps.random ?? Math.random;
   const { log } = deps;
   let inFlight: Promise<SweepResult> | null = null;
+  let next: Promise<SweepResult> | null = null;
 
   type Charts = Pick<SendContext, 'chartOption' | 'chartPng'>;
 
@@ -142,15 +143,28 @@ export function createDispatcher(deps: DispatcherDeps) {
     return result;
   }
 
-  return {
-    /** Send everything due now; concurrent calls share one sweep. */
-    runOnce(): Promise<SweepResult> {
-      inFlight ??= sweep().finally(() => {
+  /**
+   * Send everything due now. Called while a sweep runs, it resolves with one more sweep after that
+   * one (shared by every such caller): the running sweep may have looked before the caller's
+   * messages were queued or became due.
+   */
+  function runOnce(): Promise<SweepResult> {
+    if (!inFlight) {
+      inFlight = sweep().finally(() => {
         inFlight = null;
       });
       return inFlight;
-    },
-  };
+    }
+    next ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        next = null;
+        return runOnce();
+      });
+    return next;
+  }
+
+  return { runOnce };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

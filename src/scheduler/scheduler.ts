@@ -16,6 +16,11 @@ export interface Scheduler {
    * the scheduler is started. A name already in use is refused, as at start-up.
    */
   add(job: Job): void;
+  /**
+   * Run a job for a scheduled slot it missed (no hub was up at that time): as the scheduled run of
+   * that slot, so it runs once across hubs, and not at all when the slot was done. False when not run.
+   */
+  catchUp(name: string, slot: Date): Promise<boolean>;
   jobs(): readonly Job[];
 }
 
@@ -102,6 +107,14 @@ export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): S
       for (const t of tasks.splice(0)) await t.destroy();
       // Let runs in flight finish, so that nothing is cut between its writes.
       await Promise.all(running.values());
+    },
+    async catchUp(name, slot) {
+      const job = find(name);
+      if (!job) throw new Error(`Unknown job "${name}".`);
+      // Checked first so that the slot done hours ago is not logged as a skipped run every time.
+      if (leases && (await leases.slotDone(`job:${job.name}`, slotOf(slot)))) return false;
+      log.info({ job: job.name, slot: slot.toISOString() }, 'catching up a missed run');
+      return execute(job, slot, true);
     },
     async runNow(name) {
       const job = find(name);

@@ -1,8 +1,10 @@
-// The daily report's zone jobs: one per zone in use, added while the hub runs, a refused zone logged once.
+// The daily report's zone jobs: one per zone in use, added while the hub runs, a refused zone logged once, a missed report caught up once.
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createDailyReportZones, createReportZonesJob } from '../../src/jobs/alarm-jobs';
+import { createLeases } from '../../src/cluster/leases';
 import { createScheduler } from '../../src/scheduler/scheduler';
+import { describeEachEngine, resetDb } from '../helpers/db';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -62,20 +64,81 @@ describe('daily report zones', () => {
     }
   });
 
-  it('the report-zones job runs the sync on every hub and logs the zones it added', async () => {
+  it('the report-zones job syncs and catches up on every hub, and logs what it did', async () => {
     const { log, lines } = capture();
     const added = [['Europe/Berlin'], []];
+    const caught = [[], ['Asia/Shanghai']];
+    const at: number[] = [];
     const job = createReportZonesJob({
       schedule: '*/5 * * * *',
       timezone: 'Asia/Shanghai',
-      sync: async () => added.shift() ?? [],
+      zones: {
+        sync: async () => added.shift() ?? [],
+        catchUp: async (now) => (at.push(now), caught.shift() ?? []),
+      },
       log,
+      now: () => T_MORNING,
     });
     expect(job).toMatchObject({ name: 'report-zones', cluster: 'shared' });
     await job.run({ firedAt: new Date(), scheduled: true });
     await job.run({ firedAt: new Date(), scheduled: true });
+    expect(at).toEqual([T_MORNING, T_MORNING]);
     expect(lines.map((l) => [l.msg, l.zones])).toEqual([
       ['daily report scheduled for new zones', ['Europe/Berlin']],
+      ['missed daily report sent', ['Asia/Shanghai']],
     ]);
+  });
+});
+
+/** 2026-11-26 10:30 in Shanghai, 03:30 in Berlin. */
+const T_MORNING = Date.UTC(2026, 10, 26, 2, 30);
+
+describeEachEngine('daily report catch-up', (db) => {
+  beforeEach(() => resetDb(db()));
+
+  function hub(owner: string, t: () => number) {
+    const { log, lines } = capture();
+    const leases = createLeases({ ds: db().ds, owner, ttlMs: 60_000, now: t });
+    const scheduler = createScheduler([], log, leases);
+    const runs: [string, number][] = [];
+    const zones = createDailyReportZones({
+      schedule: '0 9 * * *',
+      defaultTz: 'Asia/Shanghai',
+      run: async (now, tz) => (runs.push([tz, now]), { sites: 1, messages: 1 }),
+      log,
+      now: t,
+      zonesInUse: async () => ['Europe/Berlin'],
+      scheduler,
+    });
+    return { zones, runs, lines };
+  }
+
+  it('sends the report whose time passed today while no hub ran, once across hubs', async () => {
+    let t = T_MORNING;
+    const a = hub('hub-a', () => t);
+    const b = hub('hub-b', () => t);
+    await a.zones.sync();
+    await b.zones.sync();
+    // Shanghai's 09:00 passed an hour and a half ago; Berlin's last 09:00 was yesterday.
+    expect(await a.zones.catchUp(t)).toEqual(['Asia/Shanghai']);
+    expect(a.runs).toEqual([['Asia/Shanghai', T_MORNING]]);
+    expect(await b.zones.catchUp(t)).toEqual([]);
+    expect(await a.zones.catchUp(t + 300_000)).toEqual([]);
+    expect(b.runs).toEqual([]);
+    // Logged once, not at every check.
+    expect(a.lines.filter((l) => l.msg === 'catching up a missed run')).toEqual([
+      expect.objectContaining({ job: 'daily-report', slot: '2026-11-26T01:00:00.000Z' }),
+    ]);
+    expect(b.lines.filter((l) => l.msg === 'job skipped: another hub runs it')).toEqual([]);
+    const [lease] = (await db().ds.query(
+      "SELECT done_slot FROM job_lease WHERE name = 'job:daily-report'",
+    )) as { done_slot: number | string }[];
+    expect(Number(lease.done_slot)).toBe(Date.UTC(2026, 10, 26, 1, 0));
+
+    // Berlin's 09:00 (08:00 UTC) comes and goes with both hubs down; at 09:30 there it is caught up.
+    t = Date.UTC(2026, 10, 26, 8, 30);
+    expect(await b.zones.catchUp(t)).toEqual(['Europe/Berlin']);
+    expect(await a.zones.catchUp(t)).toEqual([]);
+    expect(b.runs).toEqual([['Europe/Berlin', t]]);
   });
 });

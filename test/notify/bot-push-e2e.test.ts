@@ -346,6 +346,7 @@ describe.each(engines)('WeChat pushes end to end [$name]', ({ open }) => {
     expect(got).toEqual([]);
 
     t = T0 + 40_000 + 80_000;
+    // The login's own sweep (for the logged-in notice) may still run: this one comes after it.
     expect(await h.app.notifications.dispatcher.runOnce()).toEqual({
       sent: 1,
       retrying: 0,

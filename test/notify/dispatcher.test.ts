@@ -464,6 +464,51 @@ describeEachEngine('dispatcher: messages sent in parts', (db) => {
     expect(await state()).toEqual([{ status: 'sent', attempts: 2, partsSent: 1, claimedBy: null }]);
   });
 
+  it('a call made while a sweep runs gets one more sweep after it, shared by such calls', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    const sent: string[] = [];
+    const slow: Channel = {
+      name: 'parts',
+      async send(recipient) {
+        if (recipient === 'room:ops') await blocked;
+        sent.push(recipient);
+      },
+    };
+    const d = dispatcherOf(slow, 'hub-a');
+    await queueOne();
+    const first = d.runOnce();
+    await new Promise((r) => setTimeout(r, 50)); // the first sweep is now waiting in send
+    const second = d.runOnce();
+    expect(d.runOnce()).toBe(second);
+    expect(second).not.toBe(first);
+    // Queued while the first sweep is busy; the second sweep would find it even if the first did not.
+    await withTransaction(ds(), (em) =>
+      enqueue(
+        em,
+        [
+          {
+            channel: 'parts',
+            recipient: 'room:dev',
+            event: 'e2',
+            siteId: null,
+            notice: alarmNotice(1),
+          },
+        ],
+        t,
+      ),
+    );
+    const order: string[] = [];
+    void first.then(() => order.push('first'));
+    void second.then(() => order.push('second'));
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+    expect(a.sent + b.sent).toBe(2);
+    expect(sent.sort()).toEqual(['room:dev', 'room:ops']);
+    expect(await d.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+  });
+
   it('stops sending when its claim was taken over between two parts', async () => {
     const c = twoParts();
     await queueOne();
