@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import {
@@ -21,7 +20,7 @@ import { type SystemInfoRecord, systemInfo } from '../../src/ingest/formats/syst
 import type { ParseContext } from '../../src/ingest/formats/types';
 import { parseBatch } from '../../src/ingest/parse-batch';
 import { createTimeParser } from '../../src/ingest/values';
-import { createLogger } from '../../src/log';
+import { captureLog } from '../helpers/log';
 
 const TZ = 'Asia/Shanghai';
 const MIB = 1024 * 1024;
@@ -91,14 +90,8 @@ async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void
 }
 
 function capture() {
-  const entries: { level: number; msg: string; [k: string]: unknown }[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l) entries.push(JSON.parse(l));
-      cb();
-    },
-  });
-  return { log: createLogger('warn', stream), entries };
+  const { log, lines } = captureLog('warn');
+  return { log, entries: lines };
 }
 
 describe('line helpers', () => {

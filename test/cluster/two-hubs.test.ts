@@ -1,12 +1,10 @@
 // Two hubs on one MariaDB database running the real schedule: sites split between them, every notification sent once.
-import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { addSite } from '../../src/admin/sites';
 import { addUser, setNotifySettings } from '../../src/admin/users';
 import { migrate, openDataSource } from '../../src/db/data-source';
-import { createLogger } from '../../src/log';
 import { createApp, type App } from '../../src/main';
 import { dayKey, formatInstant } from '../../src/time';
 import {
@@ -16,6 +14,7 @@ import {
   testConfig,
 } from '../helpers/db';
 import { startSiteServer, type SiteServer } from '../helpers/site-server';
+import { captureLog } from '../helpers/log';
 
 const TZ = 'Asia/Shanghai';
 const SITES = 6;
@@ -27,14 +26,8 @@ interface Mail {
 }
 
 function capture() {
-  const entries: { msg: string; site?: string }[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l) entries.push(JSON.parse(l));
-      cb();
-    },
-  });
-  return { log: createLogger('info', stream), entries };
+  const { log, lines } = captureLog('info');
+  return { log, entries: lines };
 }
 
 async function startSmtp(): Promise<{ port: number; mails: Mail[]; close: () => Promise<void> }> {

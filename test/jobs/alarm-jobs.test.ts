@@ -1,23 +1,13 @@
 // The daily report's zone jobs: one per zone in use, added while the hub runs, a refused zone logged once, a missed report caught up once.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { createDailyReportZones, createReportZonesJob } from '../../src/jobs/alarm-jobs';
 import { createLeases } from '../../src/cluster/leases';
 import { createScheduler } from '../../src/scheduler/scheduler';
 import { describeEachEngine, resetDb } from '../helpers/db';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const log = pino(
-    { level: 'info' },
-    new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
-  );
-  return { log, lines };
-}
+import { captureLog } from '../helpers/log';
 
 describe('daily report zones', () => {
   it('adds the default zone, then each zone the sites start to use, once; a zone node-cron refuses is logged once', async () => {
-    const { log, lines } = capture();
+    const { log, lines } = captureLog();
     const scheduler = createScheduler([], log);
     let inUse = ['Asia/Shanghai'];
     const runs: [number, string][] = [];
@@ -65,7 +55,7 @@ describe('daily report zones', () => {
   });
 
   it('the report-zones job syncs and catches up on every hub, and logs what it did', async () => {
-    const { log, lines } = capture();
+    const { log, lines } = captureLog();
     const added = [['Europe/Berlin'], []];
     const caught = [[], ['Asia/Shanghai']];
     const at: number[] = [];
@@ -97,7 +87,7 @@ describeEachEngine('daily report catch-up', (db) => {
   beforeEach(() => resetDb(db()));
 
   function hub(owner: string, t: () => number) {
-    const { log, lines } = capture();
+    const { log, lines } = captureLog();
     const leases = createLeases({ ds: db().ds, owner, ttlMs: 60_000, now: t });
     const scheduler = createScheduler([], log, leases);
     const runs: [string, number][] = [];

@@ -1,19 +1,9 @@
 // Two schedulers (two hubs) on one database: exclusive jobs run once per slot or on demand, shared jobs on every hub.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { createLeases } from '../../src/cluster/leases';
 import { createScheduler, slotOf } from '../../src/scheduler/scheduler';
 import type { Job, JobContext } from '../../src/scheduler/types';
 import { describeEachEngine, resetDb } from '../helpers/db';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const log = pino(
-    { level: 'info' },
-    new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
-  );
-  return { log, lines };
-}
+import { captureLog } from '../helpers/log';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,7 +13,7 @@ describeEachEngine('scheduler with leases', (db) => {
   /** Two hubs with the same job list; `make(hub)` builds the jobs for one hub. */
   function hubs(make: (hub: 'a' | 'b') => Job[]) {
     return (['a', 'b'] as const).map((hub) => {
-      const { log, lines } = capture();
+      const { log, lines } = captureLog();
       const leases = createLeases({ ds: db().ds, owner: `hub-${hub}`, ttlMs: 60_000 });
       return { hub, lines, scheduler: createScheduler(make(hub), log, leases) };
     });

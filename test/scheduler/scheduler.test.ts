@@ -1,17 +1,7 @@
 // The scheduler: jobs as data, no overlapping runs, failures logged and contained, duplicates refused.
 import { createScheduler } from '../../src/scheduler/scheduler';
 import type { Job } from '../../src/scheduler/types';
-import pino from 'pino';
-import { Writable } from 'node:stream';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const log = pino(
-    { level: 'info' },
-    new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
-  );
-  return { log, lines };
-}
+import { captureLog } from '../helpers/log';
 
 const job = (name: string, run: Job['run']): Job => ({
   name,
@@ -22,14 +12,14 @@ const job = (name: string, run: Job['run']): Job => ({
 
 describe('scheduler', () => {
   it('refuses two jobs with the same name at start-up', () => {
-    const { log } = capture();
+    const { log } = captureLog();
     expect(() =>
       createScheduler([job('ingest', async () => {}), job('ingest', async () => {})], log),
     ).toThrow('Duplicate job "ingest" in the registry.');
   });
 
   it('does not start a run on top of one still running', async () => {
-    const { log, lines } = capture();
+    const { log, lines } = captureLog();
     let release!: () => void;
     let runs = 0;
     const s = createScheduler(
@@ -55,7 +45,7 @@ describe('scheduler', () => {
   });
 
   it('logs a failing job and keeps going', async () => {
-    const { log, lines } = capture();
+    const { log, lines } = captureLog();
     const s = createScheduler(
       [
         job('bad', async () => {
@@ -70,7 +60,7 @@ describe('scheduler', () => {
   });
 
   it('fires on its cron schedule in the job time zone, and stop waits for the run in flight', async () => {
-    const { log } = capture();
+    const { log } = captureLog();
     let fired = 0;
     const s = createScheduler(
       [
@@ -95,7 +85,7 @@ describe('scheduler', () => {
 
 describe('scheduler.add', () => {
   it('adds a job while running: scheduled at once, listed, run by name; a used name or bad zone is refused', async () => {
-    const { log } = capture();
+    const { log } = captureLog();
     let fired = 0;
     const s = createScheduler([job('ingest', async () => {})], log);
     s.start();
@@ -130,7 +120,7 @@ describe('scheduler.add', () => {
   });
 
   it('a job added before start is scheduled by start', async () => {
-    const { log } = capture();
+    const { log } = captureLog();
     let fired = 0;
     const s = createScheduler([], log);
     s.add({
