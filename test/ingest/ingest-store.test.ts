@@ -76,6 +76,65 @@ describeEachEngine('ingest storage', (db) => {
     ).toEqual([['resolved', at(day, '08:00'), at(day, '09:10'), at(day, '09:10') + 30_000]]);
   });
 
+  it('stores a file of 450 alarms in batches: every change names its own row, a stale one comes back', async () => {
+    const f = `system_alarm_${day}.txt`;
+    const hhmmss = (i: number) =>
+      `${String(8 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+    const line = (i: number, resumed: string, seen: string) =>
+      `S1|ALARM_${i % 7}|node-${i}|desc ${i}|2026-11-24 ${hhmmss(i)}|${resumed}|2026-11-24 ${seen}\n`;
+    // One in ten already recovered when first listed: raised and resolved in the same file.
+    write(
+      'sys_alarm',
+      f,
+      Array.from({ length: 450 }, (_, i) =>
+        line(i, i % 10 === 0 ? '2026-11-24 16:00:00' : '', '16:00:30'),
+      ).join(''),
+    );
+    await run();
+    const rows = (await db().ds.query(
+      'SELECT id, name, node, raised_at, state, last_seen_at FROM alarm',
+    )) as Record<string, unknown>[];
+    expect(rows).toHaveLength(450);
+    const idOf = new Map(
+      rows.map((r) => [`${r.name}/${r.node}/${Number(r.raised_at)}`, Number(r.id)]),
+    );
+    expect(changes).toHaveLength(450 + 45);
+    for (const c of changes) expect(c.alarmId).toBe(idOf.get(`${c.name}/${c.node}/${c.raisedAt}`));
+    expect(changes.filter((c) => c.change === 'resolved')).toHaveLength(45);
+    expect(new Set(changes.filter((c) => c.change === 'raised').map((c) => c.alarmId)).size).toBe(
+      450,
+    );
+
+    // Listed again later: node-1 went stale meanwhile and comes back; node-2 recovers; none is new.
+    await db().ds.query("UPDATE alarm SET state = 'stale' WHERE node = 'node-1'");
+    changes.length = 0;
+    appendFileSync(
+      join(dir, 'sys_alarm', f),
+      line(1, '', '16:05:30') +
+        line(2, '2026-11-24 16:04:00', '16:05:30') +
+        line(3, '', '16:00:30'),
+    );
+    await run();
+    expect(changes.map((c) => [c.change, c.node, c.alarmId])).toEqual([
+      ['resolved', 'node-2', idOf.get(`ALARM_2/node-2/${at(day, '08:02')}`)],
+    ]);
+    const state = async (node: string) =>
+      (
+        (await db().ds.query('SELECT state, last_seen_at, resumed_at FROM alarm WHERE node = ?', [
+          node,
+        ])) as Record<string, unknown>[]
+      ).map((r) => [
+        r.state,
+        Number(r.last_seen_at),
+        r.resumed_at === null ? null : Number(r.resumed_at),
+      ]);
+    expect(await state('node-1')).toEqual([['active', at(day, '16:05') + 30_000, null]]);
+    expect(await state('node-2')).toEqual([
+      ['resolved', at(day, '16:05') + 30_000, at(day, '16:04')],
+    ]);
+    expect(await state('node-3')).toEqual([['active', at(day, '16:00') + 30_000, null]]);
+  });
+
   it('upserts business figures by statistics day, keeping the newest record', async () => {
     const f = `system_service_${day}.txt`;
     write('sys_service', f, 'S1|120|30|10,000|5000|4000|300|200|2026-11-24 01:00:00\n');

@@ -1,6 +1,6 @@
 // system_alarm_YYYYmmdd.txt: alarms keyed by (site, name, node, alarm_time); a resume time resolves one.
 import type { EntityManager } from 'typeorm';
-import { execute } from '../../db/bulk';
+import { insertIgnore, updateById } from '../../db/bulk';
 import { LineError, clip } from '../values';
 import type { AlarmChange, FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
@@ -108,55 +108,67 @@ export async function storeSystemAlarm(
   }
   const recs = [...merged.values()];
   const existing = await loadExisting(em, site.id, recs);
+  // Written in batches (new alarms in multi-row INSERTs, their ids read back by key; updates by id in
+  // CASE statements): a file listing thousands of alarms costs a few statements, not one per alarm.
+  const fresh = recs.filter((r) => !existing.has(keyOf(r.name, r.node, r.raisedAt)));
+  await insertIgnore(
+    em,
+    ctx.engine,
+    'alarm',
+    [
+      'site_id',
+      'name',
+      'node',
+      'description',
+      'raised_at',
+      'resumed_at',
+      'state',
+      'last_seen_at',
+      'created_at',
+      'updated_at',
+    ],
+    fresh.map((r) => [
+      site.id,
+      r.name,
+      r.node,
+      r.description,
+      r.raisedAt,
+      r.resumedAt,
+      r.resumedAt === null ? 'active' : 'resolved',
+      r.recordedAt,
+      now,
+      now,
+    ]),
+  );
+  const freshIds = fresh.length ? await loadExisting(em, site.id, fresh) : new Map();
   const changes: AlarmChange[] = [];
-  let inserted = 0;
-  let updated = 0;
+  const resolved: unknown[][] = [];
+  const seen: unknown[][] = [];
   for (const r of recs) {
-    const e = existing.get(keyOf(r.name, r.node, r.raisedAt));
+    const k = keyOf(r.name, r.node, r.raisedAt);
+    const e = existing.get(k);
     if (!e) {
-      const state = r.resumedAt === null ? 'active' : 'resolved';
-      const res = (await execute(
-        em,
-        'INSERT INTO alarm (site_id, name, node, description, raised_at, resumed_at, state, last_seen_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          site.id,
-          r.name,
-          r.node,
-          r.description,
-          r.raisedAt,
-          r.resumedAt,
-          state,
-          r.recordedAt,
-          now,
-          now,
-        ],
-      )) as { raw: unknown };
-      const id =
-        ctx.engine === 'mysql' ? (res.raw as { insertId: number }).insertId : Number(res.raw);
-      inserted++;
+      const id = Number(freshIds.get(k)?.id);
       changes.push(changeOf(r, id, site.id, 'raised'));
-      if (r.resumedAt !== null) {
-        changes.push(changeOf(r, id, site.id, 'resolved'));
-      }
-      continue;
-    }
-    const resolves = e.resumed_at === null && r.resumedAt !== null;
-    const seenLater = r.recordedAt > Number(e.last_seen_at);
-    if (resolves) {
-      await em.query(
-        "UPDATE alarm SET resumed_at = ?, state = 'resolved', last_seen_at = ?, updated_at = ? WHERE id = ?",
-        [r.resumedAt, Math.max(r.recordedAt, Number(e.last_seen_at)), now, e.id],
-      );
-      updated++;
-      changes.push(changeOf(r, e.id, site.id, 'resolved'));
-    } else if (seenLater) {
+      if (r.resumedAt !== null) changes.push(changeOf(r, id, site.id, 'resolved'));
+    } else if (e.resumed_at === null && r.resumedAt !== null) {
+      resolved.push([
+        e.id,
+        r.resumedAt,
+        'resolved',
+        Math.max(r.recordedAt, Number(e.last_seen_at)),
+        now,
+      ]);
+      changes.push(changeOf(r, Number(e.id), site.id, 'resolved'));
+    } else if (r.recordedAt > Number(e.last_seen_at)) {
       // Still listed: refresh last_seen so the alarm does not go stale; not a new event.
-      await em.query(
-        "UPDATE alarm SET last_seen_at = ?, state = CASE WHEN state = 'stale' THEN 'active' ELSE state END, updated_at = ? WHERE id = ?",
-        [r.recordedAt, now, e.id],
-      );
+      seen.push([e.id, r.recordedAt, e.state === 'stale' ? 'active' : e.state, now]);
     }
   }
+  await updateById(em, 'alarm', ['resumed_at', 'state', 'last_seen_at', 'updated_at'], resolved);
+  await updateById(em, 'alarm', ['last_seen_at', 'state', 'updated_at'], seen);
+  const inserted = fresh.length;
+  const updated = resolved.length;
   if (changes.length > 0 && ctx.hooks.onAlarmChanges) await ctx.hooks.onAlarmChanges(em, changes);
   return { inserted, duplicate: records.length - inserted - updated, updated };
 }
