@@ -131,6 +131,7 @@ export function createSelfAlarms(deps: SelfAlarmsDeps): SelfAlarms {
         active.delete(k);
         continue;
       }
+      if (c.keepOnly) continue;
       const res = (await execute(
         em,
         `INSERT INTO alarm (site_id, name, node, description, raised_at, resumed_at, state, last_seen_at, source, reminders_sent, created_at, updated_at)
@@ -200,7 +201,8 @@ export function createSelfAlarms(deps: SelfAlarmsDeps): SelfAlarms {
       // One transaction per site: a failure at one site does not hold back the others' notices.
       for (const site of sites) {
         const list = wanted.get(site.id) ?? [];
-        if (list.length === 0 && !withActive.has(site.id)) continue;
+        // Conditions that only keep an open alarm change nothing at a site that has none.
+        if (!withActive.has(site.id) && list.every((c) => c.keepOnly)) continue;
         try {
           const r = await withTransaction(ds, (em) => applySite(em, site.id, list, now));
           total.raised += r.raised;

@@ -21,6 +21,12 @@ export interface SelfCondition {
   name: SelfAlarmName;
   node: string;
   description: string;
+  /**
+   * Holds only as the continuation of an alarm already active: keeps it, never raises one. A site's
+   * file that was still missing (or quiet) at midnight stays so until today's file shows otherwise,
+   * rather than "recovering" at 00:00 and failing again later that morning.
+   */
+  keepOnly?: boolean;
 }
 
 export type SelfAlarmsConfig = Config['selfAlarms'];
@@ -110,7 +116,11 @@ const NEWEST_RECORD: Record<string, (ctx: CheckContext) => Promise<Map<number, n
   },
 };
 
-/** SW_FILE_MISSING and SW_FILE_STALE for today's file of every expected format. */
+/**
+ * SW_FILE_MISSING and SW_FILE_STALE for today's file of every expected format. The node is the
+ * format (system_info…), not the dated file, so that an alarm carries over midnight: before today's
+ * file is due, or before it has any data, an alarm still open from yesterday is kept, not resolved.
+ */
 export async function fileChecks(ctx: CheckContext): Promise<SelfCondition[]> {
   const { cfg, now } = ctx;
   if (ctx.sites.length === 0 || ctx.formats.length === 0) return [];
@@ -143,30 +153,43 @@ export async function fileChecks(ctx: CheckContext): Promise<SelfCondition[]> {
       const file = fileName(f, day);
       const c = cursorOf.get(`${site.id}\u0000${f.name}\u0000${day}`);
       const status = c ? (c.last_status as string | null) : null;
+      const probe = newest.get(f.name);
+      const keep = (name: SelfAlarmName) =>
+        out.push({ siteId: site.id, name, node: f.name, description: '', keepOnly: true });
       if (!c || status === '404') {
-        if (now < dueAt) continue;
+        if (now < dueAt) {
+          keep('SW_FILE_MISSING');
+          if (probe) keep('SW_FILE_STALE');
+          continue;
+        }
         const checked = c ? num(c.last_fetch_at) : null;
         const why = checked === null ? '尚无拉取记录' : `最后检查 ${formatInstant(checked, tz)}`;
         out.push({
           siteId: site.id,
           name: 'SW_FILE_MISSING',
-          node: file,
+          node: f.name,
           description: `今日文件 ${file} 在 ${cfg.fileMissingAfter} 后仍不存在（${why}）`,
         });
         continue;
       }
       const exists = (num(c.byte_offset) ?? 0) > 0 || ['200', '206', '304'].includes(status ?? '');
-      const probe = newest.get(f.name);
-      if (!exists || !probe) continue;
+      if (!probe) continue;
+      if (!exists) {
+        if (now < dueAt) keep('SW_FILE_STALE');
+        continue;
+      }
       const last = probe.get(site.id) ?? null;
       // Today's file cannot have grown before midnight: its quiet time is counted from then at most.
       const since = last !== null && last > dayStart ? last : dayStart;
       const idle = now - since;
-      if (idle < staleMs) continue;
+      if (idle < staleMs) {
+        if (since === dayStart) keep('SW_FILE_STALE');
+        continue;
+      }
       out.push({
         siteId: site.id,
         name: 'SW_FILE_STALE',
-        node: file,
+        node: f.name,
         description:
           since === dayStart
             ? `今日文件 ${file} 自 00:00 起已 ${minutes(idle)} 分钟没有新数据`

@@ -204,7 +204,7 @@ describeEachEngine('self alarms', (db) => {
         {
           siteId: s.id,
           name: 'SW_FILE_MISSING',
-          node: 'system_alarm_20261125.txt',
+          node: 'system_alarm',
           description:
             '今日文件 system_alarm_20261125.txt 在 01:00 后仍不存在（最后检查 2026-11-25 20:59）',
           state: 'active',
@@ -216,7 +216,7 @@ describeEachEngine('self alarms', (db) => {
         {
           siteId: s.id,
           name: 'SW_FILE_MISSING',
-          node: 'system_service_20261125.txt',
+          node: 'system_service',
           description: '今日文件 system_service_20261125.txt 在 01:00 后仍不存在（尚无拉取记录）',
           state: 'active',
           source: 'sitewatch',
@@ -237,9 +237,9 @@ describeEachEngine('self alarms', (db) => {
       const r = runner();
       await r.run(at);
       expect((await alarms()).map((a) => `${a.siteId} ${a.name} ${a.node}`)).toEqual([
-        `${sh.id} SW_FILE_MISSING system_alarm_20261125.txt`,
-        `${sh.id} SW_FILE_MISSING system_info_20261125.txt`,
-        `${sh.id} SW_FILE_MISSING system_service_20261125.txt`,
+        `${sh.id} SW_FILE_MISSING system_alarm`,
+        `${sh.id} SW_FILE_MISSING system_info`,
+        `${sh.id} SW_FILE_MISSING system_service`,
       ]);
       await resetDb(db());
       const utc = await site('UTC1', { timezone: 'UTC' });
@@ -266,7 +266,7 @@ describeEachEngine('self alarms', (db) => {
       const r = runner();
       await r.run(NOW);
       const [raised] = await alarms();
-      expect(raised.node).toBe('system_service_20261125.txt');
+      expect(raised.node).toBe('system_service');
       await ds()
         .getRepository(IngestCursor)
         .update({ siteId: s.id, kind: 'system_service' }, { lastStatus: '200', byteOffset: 120 });
@@ -276,6 +276,73 @@ describeEachEngine('self alarms', (db) => {
       expect(after.resumedAt).toBe(NOW + 5 * MIN);
       expect(r.calls.changes[1]).toEqual([
         { ...raisedChange(raised), change: 'resolved', resumedAt: NOW + 5 * MIN },
+      ]);
+    });
+  });
+
+  describe('over midnight', () => {
+    /** 2026-11-26 hh:mm in Shanghai (the day after NOW's). */
+    const next = (hh: number, mm: number) => Date.UTC(2026, 10, 25, 16 + hh, mm);
+    const NEXT_DAY = '20261126';
+    const lively = async (s: Site, app01: Server, at: number) => {
+      await ds()
+        .getRepository(Site)
+        .update(s.id, { lastSuccessAt: at - MIN });
+      await ds()
+        .getRepository(Server)
+        .update(app01.id, { lastSeenAt: at - 2 * MIN });
+    };
+
+    it('keeps a file missing yesterday open until today’s file appears, without a false recovery at 00:00', async () => {
+      const { site: s, app01 } = await healthy('BJ01');
+      await ds()
+        .getRepository(IngestCursor)
+        .update({ siteId: s.id, kind: 'system_service' }, { lastStatus: '404', byteOffset: 0 });
+      const r = runner();
+      expect(await r.run(NOW)).toEqual({ raised: 1, resolved: 0 });
+      const [raised] = await alarms();
+      expect([raised.name, raised.node]).toEqual(['SW_FILE_MISSING', 'system_service']);
+
+      // 00:30: today's files are not due before 01:00; yesterday's alarm stays, nothing new is raised.
+      await lively(s, app01, next(0, 30));
+      expect(await r.run(next(0, 30))).toEqual({ raised: 0, resolved: 0 });
+      // 01:30: the other two files are there; today's service file is still missing: the same alarm.
+      for (const k of ['system_info', 'system_alarm'])
+        await cursor(s.id, k, { day: NEXT_DAY, fetchedAt: next(1, 29) });
+      await lively(s, app01, next(1, 30));
+      expect(await r.run(next(1, 30))).toEqual({ raised: 0, resolved: 0 });
+      expect((await alarms()).map((a) => [a.id, a.state])).toEqual([[raised.id, 'active']]);
+      // 02:00: it appears.
+      await cursor(s.id, 'system_service', { day: NEXT_DAY, status: '200', fetchedAt: next(2, 0) });
+      await lively(s, app01, next(2, 0));
+      expect(await r.run(next(2, 0))).toEqual({ raised: 0, resolved: 1 });
+      expect(r.calls.changes).toEqual([
+        [raisedChange(raised)],
+        [{ ...raisedChange(raised), change: 'resolved', resumedAt: next(2, 0) }],
+      ]);
+    });
+
+    it('keeps a quiet system_info open over midnight until data arrives, and raises nothing new meanwhile', async () => {
+      const { site: s, app01 } = await healthy('BJ01');
+      const r = runner({ serverSilentMinutes: 600, fetchFailingMinutes: 600 });
+      await ds()
+        .getRepository(Server)
+        .update(app01.id, { lastSeenAt: NOW - 60 * MIN });
+      expect(await r.run(NOW)).toEqual({ raised: 1, resolved: 0 });
+      const [stale] = await alarms();
+      expect([stale.name, stale.node]).toEqual(['SW_FILE_STALE', 'system_info']);
+      // 00:30, no file of today yet; 00:40, today's file exists but holds nothing yet: kept.
+      expect(await r.run(next(0, 30))).toEqual({ raised: 0, resolved: 0 });
+      await cursor(s.id, 'system_info', { day: NEXT_DAY, byteOffset: 0, status: '200' });
+      expect(await r.run(next(0, 40))).toEqual({ raised: 0, resolved: 0 });
+      expect((await alarms()).map((a) => [a.id, a.state])).toEqual([[stale.id, 'active']]);
+      // 00:50: data again.
+      await ds()
+        .getRepository(Server)
+        .update(app01.id, { lastSeenAt: next(0, 49) });
+      expect(await r.run(next(0, 50))).toEqual({ raised: 0, resolved: 1 });
+      expect((await alarms()).map((a) => [a.id, a.state, a.resumedAt])).toEqual([
+        [stale.id, 'resolved', next(0, 50)],
       ]);
     });
   });
@@ -296,7 +363,7 @@ describeEachEngine('self alarms', (db) => {
         {
           siteId: s.id,
           name: 'SW_FILE_STALE',
-          node: 'system_info_20261125.txt',
+          node: 'system_info',
           description:
             '今日文件 system_info_20261125.txt 已 60 分钟没有新数据（最新记录 2026-11-25 20:00）',
           state: 'active',
