@@ -111,7 +111,9 @@ export function createScheduler(jobList: Job[], log: Logger, leases?: Leases): S
     async catchUp(name, slot) {
       const job = find(name);
       if (!job) throw new Error(`Unknown job "${name}".`);
-      // Checked first so that the slot done hours ago is not logged as a skipped run every time.
+      // Checked first so that the slot done hours ago is not logged as a skipped run every time,
+      // nor the slot the job is running right now (its own cron fired in the same second).
+      if (running.has(job.name)) return false;
       if (leases && (await leases.slotDone(`job:${job.name}`, slotOf(slot)))) return false;
       log.info({ job: job.name, slot: slot.toISOString() }, 'catching up a missed run');
       return execute(job, slot, true);

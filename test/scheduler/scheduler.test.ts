@@ -137,3 +137,34 @@ describe('scheduler.add', () => {
     expect(fired).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('scheduler.catchUp', () => {
+  it('runs a missed slot as a scheduled run, but not while the job is running', async () => {
+    const { log, lines } = captureLog();
+    let release!: () => void;
+    const seen: { firedAt: number; scheduled: boolean }[] = [];
+    const s = createScheduler(
+      [
+        job('report', (ctx) => {
+          seen.push({ firedAt: ctx.firedAt.getTime(), scheduled: ctx.scheduled });
+          return new Promise<void>((r) => (release = r));
+        }),
+      ],
+      log,
+    );
+    const slot = new Date(Date.UTC(2026, 10, 26, 1, 0));
+    const first = s.catchUp('report', slot);
+    await new Promise((r) => setImmediate(r));
+    // Its own cron fired in the same second: the catch-up stands aside, quietly.
+    expect(await s.catchUp('report', slot)).toBe(false);
+    release();
+    expect(await first).toBe(true);
+    expect(seen).toEqual([{ firedAt: slot.getTime(), scheduled: true }]);
+    expect(lines.map((l) => l.msg)).toEqual([
+      'catching up a missed run',
+      'job started',
+      'job finished',
+    ]);
+    await expect(s.catchUp('nope', slot)).rejects.toThrow('Unknown job "nope".');
+  });
+});
