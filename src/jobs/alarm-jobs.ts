@@ -80,6 +80,7 @@ export function createDailyReportZones(
   // Zones tried, scheduled or not: a zone node-cron refuses is logged once, not at every sync.
   const tried = new Set<string>();
   const scheduled = new Map<string, string>();
+  let unreadable = false;
   return {
     /**
      * Send each zone's report whose time passed today (in that zone) while no hub ran: a hub started
@@ -88,13 +89,22 @@ export function createDailyReportZones(
      */
     async catchUp(now: number): Promise<string[]> {
       const caught: string[] = [];
+      if (unreadable) return caught;
       for (const [tz, name] of scheduled) {
-        const last = CronExpressionParser.parse(deps.schedule, {
-          currentDate: new Date(now),
-          tz,
-        })
-          .prev()
-          .toDate();
+        let last: Date;
+        try {
+          last = CronExpressionParser.parse(deps.schedule, { currentDate: new Date(now), tz })
+            .prev()
+            .toDate();
+        } catch (err) {
+          // node-cron accepted it (the jobs run); only the look-back is off, so say it once.
+          unreadable = true;
+          deps.log.error(
+            { schedule: deps.schedule, err: describeError(err) },
+            'missed daily reports cannot be caught up: cron-parser cannot read the schedule',
+          );
+          return caught;
+        }
         if (dayKey(last.getTime(), tz) !== dayKey(now, tz)) continue;
         if (await deps.scheduler.catchUp(name, last)) caught.push(tz);
       }

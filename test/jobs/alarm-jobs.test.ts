@@ -54,6 +54,29 @@ describe('daily report zones', () => {
     }
   });
 
+  it('a schedule node-cron reads but cron-parser cannot ("monday") still schedules; catch-up says once that it cannot look back', async () => {
+    const { log, lines } = captureLog();
+    const scheduler = createScheduler([], log);
+    const zones = createDailyReportZones({
+      schedule: '0 9 * * monday',
+      defaultTz: 'Asia/Shanghai',
+      run: async () => ({ sites: 0, messages: 0 }),
+      log,
+      zonesInUse: async () => [],
+      scheduler,
+    });
+    expect(await zones.sync()).toEqual(['Asia/Shanghai']);
+    expect(await zones.catchUp(T_MORNING)).toEqual([]);
+    expect(await zones.catchUp(T_MORNING)).toEqual([]);
+    expect(lines.map((l) => [l.level, l.msg, l.schedule])).toEqual([
+      [
+        50,
+        'missed daily reports cannot be caught up: cron-parser cannot read the schedule',
+        '0 9 * * monday',
+      ],
+    ]);
+  });
+
   it('the report-zones job syncs and catches up on every hub, and logs what it did', async () => {
     const { log, lines } = captureLog();
     const added = [['Europe/Berlin'], []];
