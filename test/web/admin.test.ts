@@ -148,6 +148,8 @@ describeEachEngine('web administration', (db) => {
         siteId: seeded.sites.sh01.id,
         status: 'pending',
         attempts: 1,
+        // Its text went out; the image is still to come.
+        partsSent: 1,
         nextTryAt: NOW + 5 * MIN,
         lastError: 'bot offline',
         payload: '{"kind":"report"}',
@@ -328,6 +330,9 @@ describeEachEngine('web administration', (db) => {
         String(msg.failedEmail),
         'failed',
       ]);
+      expect(cells(row(outbox.body, 'data-id', msg.pendingWechat))[6]).toBe(
+        '1 1 part(s) delivered',
+      );
     });
 
     it('creates a user from the form: scrypt hash, sites, role; the new user can log in', async () => {
@@ -1008,7 +1013,7 @@ describeEachEngine('web administration', (db) => {
         'room:运维一群',
         'report',
         'SH01',
-        '1',
+        '1 已送达 1 段',
         '2026-11-25 21:05',
         'bot offline',
         '内容 { "kind": "report" }',
@@ -1045,6 +1050,7 @@ describeEachEngine('web administration', (db) => {
         site: 'SH01',
         status: 'pending',
         attempts: 1,
+        partsSent: 1,
         nextTryAt: NOW + 5 * MIN,
         nextTryText: '2026-11-25 21:05',
         lastError: 'bot offline',

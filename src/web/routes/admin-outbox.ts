@@ -28,6 +28,8 @@ export interface OutboxJson {
   site: string | null;
   status: OutboxStatus;
   attempts: number;
+  /** Parts already delivered (text before image): a retry sends only the rest. */
+  partsSent: number;
   nextTryAt: number | null;
   nextTryText: string | null;
   lastError: string | null;
@@ -62,6 +64,7 @@ async function toJson(ds: DataSource, rows: OutboxRow[], tz: string): Promise<Ou
     site: r.siteId === null ? null : (codes.get(r.siteId) ?? `#${r.siteId}`),
     status: r.status,
     attempts: r.attempts,
+    partsSent: r.partsSent,
     nextTryAt: r.status === 'pending' ? r.nextTryAt : null,
     nextTryText: r.status === 'pending' ? formatAt(r.nextTryAt, tz) : null,
     lastError: r.lastError,
