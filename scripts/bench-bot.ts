@@ -14,6 +14,7 @@ import { insertIgnore } from '../src/db/bulk';
 import { engineOf, migrate, openDataSource, parseDbUrl } from '../src/db/data-source';
 import { SAMPLE_KINDS, SAMPLE_TABLES, type SampleKind } from '../src/db/tables';
 import { withTransaction } from '../src/db/tx';
+import { ALARM_COLUMNS } from '../src/ingest/formats/system-alarm';
 import { silentLogger } from '../src/log';
 import { createChartRenderer } from '../src/render/chart-renderer';
 
@@ -169,18 +170,7 @@ export async function seed(ds: DataSource): Promise<{ rows: number; seconds: num
       em,
       engine,
       'alarm',
-      [
-        'site_id',
-        'name',
-        'node',
-        'description',
-        'raised_at',
-        'resumed_at',
-        'state',
-        'last_seen_at',
-        'created_at',
-        'updated_at',
-      ],
+      ALARM_COLUMNS,
       sites.flatMap((s) =>
         Array.from({ length: 20 }, (_, k) => [
           s.id,

@@ -60,6 +60,20 @@ function changeOf(
   return { alarmId, siteId, change, name, node, description, raisedAt, resumedAt };
 }
 
+/** The columns a site alarm row is written with (ingest, and the benchmarks' seeds), in order. */
+export const ALARM_COLUMNS = [
+  'site_id',
+  'name',
+  'node',
+  'description',
+  'raised_at',
+  'resumed_at',
+  'state',
+  'last_seen_at',
+  'created_at',
+  'updated_at',
+];
+
 const keyOf = (name: string, node: string, raisedAt: number) =>
   `${name}\u0000${node}\u0000${raisedAt}`;
 
@@ -115,18 +129,7 @@ export async function storeSystemAlarm(
     em,
     ctx.engine,
     'alarm',
-    [
-      'site_id',
-      'name',
-      'node',
-      'description',
-      'raised_at',
-      'resumed_at',
-      'state',
-      'last_seen_at',
-      'created_at',
-      'updated_at',
-    ],
+    ALARM_COLUMNS,
     fresh.map((r) => [
       site.id,
       r.name,
