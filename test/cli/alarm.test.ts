@@ -1,31 +1,14 @@
 // `sitewatch alarm …` (list, silence, unsilence, silences, ack) and `sitewatch user notify`: output and exit codes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { Alarm, Silence, User, WechatBinding } from '../../entities';
 import { silenceSite } from '../../src/alarms/silences';
 import { migrate, openDataSource } from '../../src/db/data-source';
 import { formatInstant } from '../../src/time';
 import { HOUR, seed, type Seeded } from '../commands/seed';
-import { createMysqlDatabase, mysqlAvailable, requireMysqlUnderCi } from '../helpers/db';
+import { urlDatabases } from '../helpers/db';
 import { cli } from '../helpers/cli';
 
-const engines: { name: string; url: () => Promise<{ url: string; drop: () => Promise<void> }> }[] =
-  [
-    {
-      name: 'sqlite',
-      url: async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'sw-alarm-'));
-        return {
-          url: `sqlite:${join(dir, 'db.sqlite')}`,
-          drop: async () => rmSync(dir, { recursive: true, force: true }),
-        };
-      },
-    },
-  ];
-if (mysqlAvailable()) engines.push({ name: 'mysql', url: createMysqlDatabase });
-else requireMysqlUnderCi('sitewatch alarm');
+const engines = urlDatabases('sitewatch alarm');
 
 /** CLI times are in the configured zone (the default, Asia/Shanghai). */
 const at = (ms: number) => formatInstant(ms, 'Asia/Shanghai');
@@ -33,7 +16,7 @@ const at = (ms: number) => formatInstant(ms, 'Asia/Shanghai');
 const HEADER =
   'ID  SITE  NAME       NODE   STATE   RAISED            RESUMED  ACKED  SILENCED  DESCRIPTION\n';
 
-describe.each(engines)('sitewatch alarm [$name]', ({ url }) => {
+describe.each(engines)('sitewatch alarm [$name]', ({ open }) => {
   let env: Record<string, string>;
   let ds: DataSource;
   let drop: () => Promise<void>;
@@ -43,7 +26,7 @@ describe.each(engines)('sitewatch alarm [$name]', ({ url }) => {
     (await ds.getRepository(Silence).find({ order: { id: 'DESC' }, take: 1 }))[0];
 
   beforeAll(async () => {
-    const db = await url();
+    const db = await open();
     drop = db.drop;
     env = { SITEWATCH_DB: db.url, SITEWATCH_LOG_LEVEL: 'silent' };
     ds = await openDataSource(db.url);
@@ -248,14 +231,14 @@ describe.each(engines)('sitewatch alarm [$name]', ({ url }) => {
   });
 });
 
-describe.each(engines)('sitewatch user notify [$name]', ({ url }) => {
+describe.each(engines)('sitewatch user notify [$name]', ({ open }) => {
   let env: Record<string, string>;
   let ds: DataSource;
   let drop: () => Promise<void>;
   let s: Seeded;
 
   beforeAll(async () => {
-    const db = await url();
+    const db = await open();
     drop = db.drop;
     env = { SITEWATCH_DB: db.url, SITEWATCH_LOG_LEVEL: 'silent' };
     ds = await openDataSource(db.url);

@@ -3,34 +3,20 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMysqlDatabase, mysqlAvailable, requireMysqlUnderCi } from '../helpers/db';
+import { urlDatabases } from '../helpers/db';
 import { cli } from '../helpers/cli';
 import { dayKey } from '../../src/time';
 
-const engines: { name: string; url: () => Promise<{ url: string; drop: () => Promise<void> }> }[] =
-  [
-    {
-      name: 'sqlite',
-      url: async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'sw-cli-'));
-        return {
-          url: `sqlite:${join(dir, 'db.sqlite')}`,
-          drop: async () => rmSync(dir, { recursive: true, force: true }),
-        };
-      },
-    },
-  ];
-if (mysqlAvailable()) engines.push({ name: 'mysql', url: createMysqlDatabase });
-else requireMysqlUnderCi('sitewatch CLI');
+const engines = urlDatabases('sitewatch CLI');
 
-describe.each(engines)('sitewatch CLI [$name]', ({ url }) => {
+describe.each(engines)('sitewatch CLI [$name]', ({ open }) => {
   let env: Record<string, string>;
   let drop: () => Promise<void>;
   let siteDir: string;
   const today = dayKey(Date.now(), 'Asia/Shanghai');
 
   beforeAll(async () => {
-    const db = await url();
+    const db = await open();
     drop = db.drop;
     env = { SITEWATCH_DB: db.url, SITEWATCH_LOG_LEVEL: 'silent', SITEWATCH_INGEST_RETRIES: '0' };
     siteDir = mkdtempSync(join(tmpdir(), 'sw-site-'));

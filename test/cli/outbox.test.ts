@@ -1,34 +1,17 @@
 // `sitewatch outbox`: listing (failed first), one message with its payload, retrying failed ones, counts; exit codes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { addSite } from '../../src/admin/sites';
 import { migrate, openDataSource } from '../../src/db/data-source';
 import { enqueue, getOutboxMessage, type OutboxEntry } from '../../src/notify/outbox';
 import type { AlarmNotice, BotNotice, ReportNotice } from '../../src/notify/types';
-import { createMysqlDatabase, mysqlAvailable, requireMysqlUnderCi } from '../helpers/db';
+import { urlDatabases } from '../helpers/db';
 import { cli } from '../helpers/cli';
 
 /** 2026-11-25 21:00 in Asia/Shanghai. */
 const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);
 const MIN = 60_000;
 
-const engines: { name: string; url: () => Promise<{ url: string; drop: () => Promise<void> }> }[] =
-  [
-    {
-      name: 'sqlite',
-      url: async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'sw-outbox-'));
-        return {
-          url: `sqlite:${join(dir, 'db.sqlite')}`,
-          drop: async () => rmSync(dir, { recursive: true, force: true }),
-        };
-      },
-    },
-  ];
-if (mysqlAvailable()) engines.push({ name: 'mysql', url: createMysqlDatabase });
-else requireMysqlUnderCi('sitewatch outbox');
+const engines = urlDatabases('sitewatch outbox');
 
 const site = (id: number, code: string, name: string) => ({
   id,
@@ -37,7 +20,7 @@ const site = (id: number, code: string, name: string) => ({
   tz: 'Asia/Shanghai',
 });
 
-describe.each(engines)('sitewatch outbox [$name]', ({ url }) => {
+describe.each(engines)('sitewatch outbox [$name]', ({ open }) => {
   let env: Record<string, string>;
   let ds: DataSource;
   let drop: () => Promise<void>;
@@ -48,7 +31,7 @@ describe.each(engines)('sitewatch outbox [$name]', ({ url }) => {
     ds.query(`UPDATE outbox SET ${sql} WHERE recipient = ?`, [...params, recipient]);
 
   beforeAll(async () => {
-    const db = await url();
+    const db = await open();
     drop = db.drop;
     env = { SITEWATCH_DB: db.url, SITEWATCH_LOG_LEVEL: 'silent' };
     ds = await openDataSource(db.url);

@@ -1,5 +1,8 @@
 // One helper for test databases: each suite runs on SQLite in memory and on a fresh MariaDB database.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { isCi, loadConfig, testMysqlUrl, type Config } from '../../config/schema';
@@ -77,10 +80,6 @@ export async function openTestDb(engine: Engine): Promise<TestDb & { close: () =
   };
 }
 
-/**
- * Define `fn`'s tests once per engine. `db()` gives the suite's database (fresh per suite;
- * call `resetDb` in beforeEach for a clean slate per test).
- */
 /** When MariaDB is down: a failing test under CI, a loud warning elsewhere. */
 export function requireMysqlUnderCi(title: string): void {
   if (isCi()) {
@@ -96,6 +95,38 @@ export function requireMysqlUnderCi(title: string): void {
   }
 }
 
+/** A database a suite opens by URL (a whole hub, the CLI), and how to remove it afterwards. */
+export interface UrlDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * The engines of a suite that needs its database by URL, for `describe.each`: a SQLite file in a
+ * temporary directory, and a fresh MariaDB database when MariaDB is reachable (required under CI).
+ */
+export function urlDatabases(title: string): { name: Engine; open: () => Promise<UrlDatabase> }[] {
+  const engines: { name: Engine; open: () => Promise<UrlDatabase> }[] = [
+    {
+      name: 'sqlite',
+      open: async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sw-db-'));
+        return {
+          url: `sqlite:${join(dir, 'hub.sqlite')}`,
+          drop: async () => rmSync(dir, { recursive: true, force: true }),
+        };
+      },
+    },
+  ];
+  if (mysqlAvailable()) engines.push({ name: 'mysql', open: createMysqlDatabase });
+  else requireMysqlUnderCi(title);
+  return engines;
+}
+
+/**
+ * Define `fn`'s tests once per engine. `db()` gives the suite's database (fresh per suite;
+ * call `resetDb` in beforeEach for a clean slate per test).
+ */
 export function describeEachEngine(title: string, fn: (db: () => TestDb) => void): void {
   const engines: Engine[] = ['sqlite'];
   if (mysqlAvailable()) engines.push('mysql');

@@ -10,12 +10,7 @@ import { silentLogger } from '../../src/log';
 import { type App, createApp } from '../../src/main';
 import { listOutbox } from '../../src/notify/outbox';
 import { startOfDay } from '../../src/time';
-import {
-  createMysqlDatabase,
-  mysqlAvailable,
-  requireMysqlUnderCi,
-  testConfig,
-} from '../helpers/db';
+import { type UrlDatabase, testConfig, urlDatabases } from '../helpers/db';
 import { alarmPath, day, servicePath } from '../helpers/fixtures';
 import { sendContext } from './fixtures';
 import { startSiteServer, type SiteServer } from '../helpers/site-server';
@@ -78,29 +73,11 @@ const RECOVERY_TEXT = [
   ].join('\n'),
 ].join('\n\n');
 
-interface TestDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-const engines: { name: string; open: () => Promise<TestDatabase> }[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sw-push-db-'));
-      return {
-        url: `sqlite:${join(dir, 'hub.sqlite')}`,
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-];
-if (mysqlAvailable()) engines.push({ name: 'mysql', open: createMysqlDatabase });
-else requireMysqlUnderCi('WeChat pushes end to end');
+const engines = urlDatabases('WeChat pushes end to end');
 
 describe.each(engines)('WeChat pushes end to end [$name]', ({ open }) => {
   let dir: string;
-  let db: TestDatabase;
+  let db: UrlDatabase;
   let bj01: SiteServer;
   let bj02: SiteServer;
   let app: App | undefined;

@@ -1,19 +1,11 @@
 // The whole hub (createApp) from a site's alarm file to a real SMTP server: grouped alarm and recovery emails, and a hub killed before sending.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { addSite } from '../../src/admin/sites';
 import { addUser } from '../../src/admin/users';
 import { silentLogger } from '../../src/log';
 import { type App, createApp } from '../../src/main';
 import { claimDue, listOutbox } from '../../src/notify/outbox';
 import { startOfDay } from '../../src/time';
-import {
-  createMysqlDatabase,
-  mysqlAvailable,
-  requireMysqlUnderCi,
-  testConfig,
-} from '../helpers/db';
+import { type UrlDatabase, testConfig, urlDatabases } from '../helpers/db';
 import { alarmPath, day } from '../helpers/fixtures';
 import { startSiteServer, type SiteServer } from '../helpers/site-server';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
@@ -65,31 +57,13 @@ const BJ01_TEXT = [
   ].join('\n'),
 ].join('\n\n');
 
-interface TestDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-const engines: { name: string; open: () => Promise<TestDatabase> }[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sw-delivery-'));
-      return {
-        url: `sqlite:${join(dir, 'hub.sqlite')}`,
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-];
-if (mysqlAvailable()) engines.push({ name: 'mysql', open: createMysqlDatabase });
-else requireMysqlUnderCi('alarm delivery end to end');
+const engines = urlDatabases('alarm delivery end to end');
 
 describe.each(engines)('alarm delivery end to end [$name]', ({ open }) => {
   let smtp: TestSmtp;
   let bj01: SiteServer;
   let bj02: SiteServer;
-  let db: TestDatabase;
+  let db: UrlDatabase;
   let t = T0;
   const apps: App[] = [];
 

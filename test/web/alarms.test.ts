@@ -6,14 +6,12 @@ import {
   HOSTILE_DESCRIPTION,
   HOUR,
   NOW,
-  PASSWORD,
   type PortalSeed,
   type WebSession,
   authHeaders,
-  createTestWeb,
-  login,
   normalizedBody,
-  seedPortal,
+  getAs,
+  openPortal,
 } from './helpers';
 
 describeEachEngine('web alarms', (db) => {
@@ -23,17 +21,13 @@ describeEachEngine('web alarms', (db) => {
   let zhou: WebSession;
 
   beforeAll(async () => {
-    s = await seedPortal(db().ds);
-    app = await createTestWeb(db().ds);
-    admin = await login(app, 'admin', PASSWORD);
-    zhou = await login(app, 'zhou', PASSWORD);
+    ({ app, s, admin, zhou } = await openPortal(db().ds));
   });
   afterAll(async () => {
     await app.close();
   });
 
-  const get = (url: string, who?: WebSession) =>
-    app.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
+  const get = (url: string, who?: WebSession) => getAs(app, url, who);
   const post = (url: string, who: WebSession | null, body?: unknown, csrf = true) =>
     app.inject({
       method: 'POST',

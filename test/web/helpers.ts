@@ -289,3 +289,25 @@ export function normalizedBody(body: string, url: string): string {
 export function authHeaders(s: WebSession, csrf = true): Record<string, string> {
   return csrf ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : { cookie: s.cookie };
 }
+
+/** The seeded portal on `ds`, signed in as the admin and as the operator zhou (who sees BJ01 only). */
+export async function openPortal(ds: DataSource): Promise<{
+  app: FastifyInstance;
+  s: PortalSeed;
+  admin: WebSession;
+  zhou: WebSession;
+}> {
+  const s = await seedPortal(ds);
+  const app = await createTestWeb(ds);
+  return {
+    app,
+    s,
+    admin: await login(app, 'admin', PASSWORD),
+    zhou: await login(app, 'zhou', PASSWORD),
+  };
+}
+
+/** GET `url` with `who`'s session, or signed out. */
+export function getAs(app: FastifyInstance, url: string, who?: WebSession) {
+  return app.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
+}

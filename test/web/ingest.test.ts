@@ -6,13 +6,11 @@ import {
   HOSTILE_RAW,
   MIN,
   NOW,
-  PASSWORD,
   type PortalSeed,
   type WebSession,
-  createTestWeb,
-  login,
   normalizedBody,
-  seedPortal,
+  getAs,
+  openPortal,
 } from './helpers';
 
 describeEachEngine('web ingest health', (db) => {
@@ -22,17 +20,13 @@ describeEachEngine('web ingest health', (db) => {
   let zhou: WebSession;
 
   beforeAll(async () => {
-    s = await seedPortal(db().ds);
-    app = await createTestWeb(db().ds);
-    admin = await login(app, 'admin', PASSWORD);
-    zhou = await login(app, 'zhou', PASSWORD);
+    ({ app, s, admin, zhou } = await openPortal(db().ds));
   });
   afterAll(async () => {
     await app.close();
   });
 
-  const get = (url: string, who?: WebSession) =>
-    app.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
+  const get = (url: string, who?: WebSession) => getAs(app, url, who);
 
   it('answers per site and file the last fetch, status, bytes and rows', async () => {
     const res = await get('/api/ingest', admin);

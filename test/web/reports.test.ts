@@ -3,14 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildChart } from '../../charts/registry';
 import { csvField, reportCsv } from '../../src/web/routes/reports';
 import { describeEachEngine } from '../helpers/db';
-import {
-  PASSWORD,
-  type WebSession,
-  createTestWeb,
-  login,
-  normalizedBody,
-  seedPortal,
-} from './helpers';
+import { type WebSession, normalizedBody, getAs, openPortal } from './helpers';
 
 describe('csv fields', () => {
   it('neutralises formulas and quotes separators', () => {
@@ -38,17 +31,13 @@ describeEachEngine('web reports', (db) => {
   let zhou: WebSession;
 
   beforeAll(async () => {
-    await seedPortal(db().ds);
-    app = await createTestWeb(db().ds);
-    admin = await login(app, 'admin', PASSWORD);
-    zhou = await login(app, 'zhou', PASSWORD);
+    ({ app, admin, zhou } = await openPortal(db().ds));
   });
   afterAll(async () => {
     await app.close();
   });
 
-  const get = (url: string, who?: WebSession) =>
-    app.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
+  const get = (url: string, who?: WebSession) => getAs(app, url, who);
 
   it('shows the last 30 days up to yesterday by default, as a table with totals and a chart', async () => {
     const res = await get('/sites/BJ01/report', admin);

@@ -7,13 +7,11 @@ import {
   HOSTILE_SERVER,
   HOUR,
   NOW,
-  PASSWORD,
   type PortalSeed,
   type WebSession,
-  createTestWeb,
-  login,
   normalizedBody,
-  seedPortal,
+  getAs,
+  openPortal,
 } from './helpers';
 
 describeEachEngine('web server page', (db) => {
@@ -23,17 +21,13 @@ describeEachEngine('web server page', (db) => {
   let zhou: WebSession;
 
   beforeAll(async () => {
-    s = await seedPortal(db().ds);
-    app = await createTestWeb(db().ds);
-    admin = await login(app, 'admin', PASSWORD);
-    zhou = await login(app, 'zhou', PASSWORD);
+    ({ app, s, admin, zhou } = await openPortal(db().ds));
   });
   afterAll(async () => {
     await app.close();
   });
 
-  const get = (url: string, who?: WebSession) =>
-    app.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
+  const get = (url: string, who?: WebSession) => getAs(app, url, who);
   const app01 = () => `/sites/BJ01/servers/${s.servers.app01.id}`;
 
   it('shows the facts, the range picker with 24h marked and three chart elements', async () => {

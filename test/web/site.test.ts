@@ -4,13 +4,10 @@ import { describeEachEngine } from '../helpers/db';
 import {
   HOSTILE_DESCRIPTION,
   HOSTILE_SERVER,
-  PASSWORD,
   type PortalSeed,
   type WebSession,
-  createTestWeb,
-  login,
   normalizedBody,
-  seedPortal,
+  openPortal,
 } from './helpers';
 
 describeEachEngine('web site page', (db) => {
@@ -20,10 +17,7 @@ describeEachEngine('web site page', (db) => {
   let zhou: WebSession;
 
   beforeAll(async () => {
-    s = await seedPortal(db().ds);
-    app = await createTestWeb(db().ds);
-    admin = await login(app, 'admin', PASSWORD);
-    zhou = await login(app, 'zhou', PASSWORD);
+    ({ app, s, admin, zhou } = await openPortal(db().ds));
   });
   afterAll(async () => {
     await app.close();
