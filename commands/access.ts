@@ -2,6 +2,7 @@
 import type { Site } from '../entities';
 import { visibleSites } from '../src/queries';
 import { siteItem, text } from './format';
+import { loggedText } from './log-text';
 import type { CommandContext, Reply } from './types';
 
 /** Log a refused request (who, where, what) and return the reply to send. */
@@ -15,7 +16,7 @@ export function refuse(
     {
       login: ctx.caller.login,
       room: ctx.room?.topic ?? null,
-      text: ctx.args ? `${command} ${ctx.args}` : command,
+      text: loggedText(ctx.args ? `${command} ${ctx.args}` : command),
       reason,
     },
     'command refused',

@@ -18,6 +18,14 @@ export const ackCommand: Command = {
     if (id === null) {
       return refuse(ctx, '确认', 'bad id', '用法：确认 <告警编号>；编号见“告警”列表中的 #编号。');
     }
+    if (id === 'bad') {
+      return refuse(
+        ctx,
+        '确认',
+        'bad id number',
+        '告警编号应为正整数；编号见“告警”列表中的 #编号。',
+      );
+    }
     const { ds, config } = ctx.deps;
     const notFound = () => refuse(ctx, '确认', 'unknown alarm', `没有找到告警 #${id}。`);
     const found = await ds.getRepository(Alarm).findOne({ where: { id } });

@@ -65,11 +65,3 @@ export function siteItem(site: Pick<Site, 'code' | 'name'>): string {
 export function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)}G`;
 }
-
-/** Parse a whole number argument in [1, max]; null when absent, 'bad' when not acceptable. */
-export function parseCount(s: string | undefined, max: number): number | null | 'bad' {
-  if (s === undefined || s === '') return null;
-  if (!/^\d+$/.test(s)) return 'bad';
-  const n = Number(s);
-  return n >= 1 && n <= max ? n : 'bad';
-}

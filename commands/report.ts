@@ -1,19 +1,13 @@
 // Command "报表" (report): a site's daily business figures over the last N days (default 7, at most 90), plus the trend chart.
 import { dailyFigures } from '../src/queries';
-import { resolveSite } from './access';
+import { refuse, resolveSite } from './access';
 import { chartReply } from './chart';
 import { change, count, siteLabel, siteZone, text } from './format';
+import { splitTrailingWhole } from './numbers';
 import type { Command } from './types';
 
 export const REPORT_DEFAULT_DAYS = 7;
 export const REPORT_MAX_DAYS = 90;
-
-/** Split '北京 30' into the site part and a trailing whole number (the count), if any. */
-export function splitTrailingNumber(args: string): { rest: string; n: string | undefined } {
-  const m = /^(.*?)\s*(\S+)$/.exec(args);
-  if (m && /^\d+$/.test(m[2])) return { rest: m[1].trim(), n: m[2] };
-  return { rest: args.trim(), n: undefined };
-}
 
 export const reportCommand: Command = {
   name: '报表',
@@ -23,15 +17,11 @@ export const reportCommand: Command = {
   examples: ['报表 BJ01', '报表 北京 30'],
   async run(ctx) {
     const { deps } = ctx;
-    const { rest, n } = splitTrailingNumber(ctx.args);
-    let days = REPORT_DEFAULT_DAYS;
-    if (n !== undefined) {
-      const v = Number(n);
-      if (v < 1 || v > REPORT_MAX_DAYS) {
-        return [text(`天数应为 1 到 ${REPORT_MAX_DAYS} 之间的整数。`)];
-      }
-      days = v;
+    const { rest, n } = splitTrailingWhole(ctx.args, 1, REPORT_MAX_DAYS);
+    if (n === 'bad') {
+      return refuse(ctx, '报表', 'bad days', `天数应为 1 到 ${REPORT_MAX_DAYS} 之间的整数。`);
     }
+    const days = n ?? REPORT_DEFAULT_DAYS;
     const r = await resolveSite(ctx, '报表', rest);
     if (!r.ok) return r.replies;
     const site = r.site;

@@ -1,6 +1,7 @@
 // The bot's command router: normalises a message, finds the command by name or alias, runs it, and turns any failure into a short reply.
 import type { Registry } from '../src/registry';
 import { text } from './format';
+import { loggedText } from './log-text';
 import { assertUniqueWords } from './registry';
 import type { Caller, Command, CommandDeps, Reply, RoomContext } from './types';
 
@@ -42,7 +43,7 @@ export function createCommandRouter(
   return {
     async handle(raw, caller, room) {
       const s = normaliseText(raw);
-      const who = { login: caller.login, room: room?.topic ?? null, text: s };
+      const who = { login: caller.login, room: room?.topic ?? null, text: loggedText(s) };
       const found = s === '' ? null : find(s);
       if (!found) {
         deps.log.warn({ ...who, reason: 'unknown command' }, 'command refused');

@@ -2,7 +2,7 @@
 import type { Site } from '../entities';
 import { findServers, type ServerRef } from '../src/queries';
 import { refuse, requestSites } from './access';
-import { splitTrailingNumber } from './report';
+import { splitTrailingWhole } from './numbers';
 import type { CommandContext, Reply } from './types';
 
 export const HOURS_DEFAULT = 24;
@@ -20,16 +20,15 @@ export async function resolveServer(
   let term = ctx.args.trim();
   let hours = HOURS_DEFAULT;
   if (withHours) {
-    const { rest, n } = splitTrailingNumber(term);
+    const { rest, n } = splitTrailingWhole(term, 1, HOURS_MAX);
     if (n !== undefined && rest !== '') {
-      const v = Number(n);
-      if (v < 1 || v > HOURS_MAX) {
+      if (n === 'bad') {
         return {
           ok: false,
           replies: refuse(ctx, command, 'bad hours', `小时数应为 1 到 ${HOURS_MAX} 之间的整数。`),
         };
       }
-      hours = v;
+      hours = n;
       term = rest;
     }
   }

@@ -23,6 +23,14 @@ export const unsilenceCommand: Command = {
         '用法：解除静默 <静默编号>；发送“静默”查看当前静默及其编号。',
       );
     }
+    if (id === 'bad') {
+      return refuse(
+        ctx,
+        '解除静默',
+        'bad id number',
+        '静默编号应为正整数；发送“静默”查看当前静默及其编号。',
+      );
+    }
     const { ds, config } = ctx.deps;
     const notFound = () => refuse(ctx, '解除静默', 'unknown silence', `没有找到静默 #${id}。`);
     const found = await ds.getRepository(Silence).findOne({ where: { id } });

@@ -1,7 +1,6 @@
 // The alarm name dictionary (the seed's alarm_dict): readable title, severity and suggested action per alarm name.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from './schema';
+import { ConfigError, readJsonFile } from './schema';
 
 export type Severity = 'critical' | 'major' | 'minor' | 'info';
 
@@ -81,11 +80,9 @@ export function loadAlarmDict(path: string | null): AlarmDict {
   if (!path) return dict;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = readJsonFile(path);
   } catch (e) {
-    throw new ConfigError([
-      `alarms.dictPath file ${path} could not be read as JSON (${(e as Error).message})`,
-    ]);
+    throw new ConfigError([`alarms.dictPath file ${path} ${(e as Error).message}`]);
   }
   const parsed = z.record(z.string().min(1).max(128), entrySchema).safeParse(raw);
   if (!parsed.success) {

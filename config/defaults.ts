@@ -127,6 +127,9 @@ export const defaults = {
     chunkLines: 20_000,
     dayCloseGraceMinutes: 60,
     maxLineBytes: 65_536,
+    /** Record times must lie from this many days before the file's day to this many after it (site zone). */
+    plausibleDaysBefore: 1,
+    plausibleDaysAfter: 1,
     units: { memory: 'M', disk: 'M' },
   },
 } as const;

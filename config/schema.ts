@@ -1,5 +1,5 @@
 // The one configuration schema: defaults <- optional JSON file <- SITEWATCH_* environment, parsed once.
-import { readFileSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { defaults } from './defaults';
@@ -137,6 +137,8 @@ export const configSchema = z.strictObject({
     chunkLines: int(1, 1_000_000),
     dayCloseGraceMinutes: int(0, 24 * 60),
     maxLineBytes: int(64),
+    plausibleDaysBefore: int(0, 366),
+    plausibleDaysAfter: int(0, 366),
     units: z.strictObject({ memory: unit, disk: unit }),
   }),
 });
@@ -188,6 +190,8 @@ export const envMap: Record<string, string> = {
   SITEWATCH_INGEST_CHUNK_LINES: 'ingest.chunkLines',
   SITEWATCH_INGEST_DAY_CLOSE_GRACE_MINUTES: 'ingest.dayCloseGraceMinutes',
   SITEWATCH_INGEST_MAX_LINE_BYTES: 'ingest.maxLineBytes',
+  SITEWATCH_INGEST_PLAUSIBLE_DAYS_BEFORE: 'ingest.plausibleDaysBefore',
+  SITEWATCH_INGEST_PLAUSIBLE_DAYS_AFTER: 'ingest.plausibleDaysAfter',
   SITEWATCH_MEMORY_UNIT: 'ingest.units.memory',
   SITEWATCH_DISK_UNIT: 'ingest.units.disk',
 };
@@ -224,6 +228,72 @@ function setPath(tree: Tree, path: string, value: unknown): void {
   node[keys[keys.length - 1]] = value;
 }
 
+/** The largest settings file read (SITEWATCH_CONFIG, the alarm dictionary): /dev/zero never ends. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/** A reason a settings file is refused, worded to follow "<setting> file <path>". */
+class FileProblem extends Error {}
+
+function notRegular(s: Stats): FileProblem {
+  const kind = s.isDirectory()
+    ? 'a directory'
+    : s.isCharacterDevice()
+      ? 'a character device'
+      : s.isBlockDevice()
+        ? 'a block device'
+        : s.isFIFO()
+          ? 'a FIFO'
+          : s.isSocket()
+            ? 'a socket'
+            : 'not a file';
+  return new FileProblem(`is not a regular file (${kind})`);
+}
+
+function readCapped(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile()) throw notRegular(st);
+  // Non-blocking: should the path have become a FIFO since the stat, opening it waits for no writer.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile()) throw notRegular(now);
+    // One byte over the cap: a file that grew since the stat is refused too.
+    const buf = Buffer.alloc(MAX_CONFIG_FILE_BYTES + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    if (n > MAX_CONFIG_FILE_BYTES)
+      throw new FileProblem(`is larger than ${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The JSON in a settings file; only a regular file of at most MAX_CONFIG_FILE_BYTES is read. Throws
+ * an Error whose message follows "<setting> file <path>", e.g. "does not exist".
+ */
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readCapped(path);
+  } catch (e) {
+    if (e instanceof FileProblem) throw e;
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileProblem('does not exist');
+    throw new FileProblem(`could not be read (${(e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new FileProblem(`could not be read as JSON (${(e as Error).message})`);
+  }
+}
+
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Overrides applied last (tests, CLI flags). */
@@ -241,13 +311,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const file = env.SITEWATCH_CONFIG;
   if (file) {
     try {
-      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      const parsed = readJsonFile(file);
       if (!isObject(parsed)) problems.push(`SITEWATCH_CONFIG file ${file} must hold a JSON object`);
       else tree = merge(tree, parsed);
     } catch (e) {
-      problems.push(
-        `SITEWATCH_CONFIG file ${file} could not be read as JSON (${(e as Error).message})`,
-      );
+      problems.push(`SITEWATCH_CONFIG file ${file} ${(e as Error).message}`);
     }
   }
   const envForPath: Record<string, string> = {};

@@ -14,10 +14,9 @@ import { createAlarmNotifier } from '../src/alarms/notifier';
 import { insertIgnore } from '../src/db/bulk';
 import { engineOf, migrate, openDataSource, parseDbUrl } from '../src/db/data-source';
 import { withTransaction } from '../src/db/tx';
-import type { FileIngestHooks } from '../src/ingest/file-ingest';
 import type { AlarmChange } from '../src/ingest/formats/types';
 import { systemAlarm } from '../src/ingest/formats/system-alarm';
-import { createIngestService } from '../src/ingest/ingest-service';
+import { createIngestService, type IngestServiceHooks } from '../src/ingest/ingest-service';
 import { silentLogger } from '../src/log';
 import { createEmailChannel } from '../src/notify/channels/email';
 import { createDispatcher } from '../src/notify/dispatcher';
@@ -271,7 +270,7 @@ async function deadlockStatements(ds: DataSource): Promise<string[]> {
 async function ingest(
   env: Env,
   ds: DataSource,
-  hooks: FileIngestHooks,
+  hooks: IngestServiceHooks,
   afterFirstPass: () => Promise<void> = async () => undefined,
 ): Promise<IngestFigures> {
   const service = createIngestService({ ds, config: env.config, formats: [systemAlarm], hooks });
@@ -392,7 +391,10 @@ async function send(env: Env, ds: DataSource, withCharts: boolean): Promise<Send
 
 async function oneRun(env: Env, label: string, run: number, charts: boolean): Promise<RunFigures> {
   const { config } = env;
-  const bareRun = () => withFreshDb(env, `${label}_b${run}`, (ds) => ingest(env, ds, {}));
+  const bareRun = () =>
+    withFreshDb(env, `${label}_b${run}`, (ds) =>
+      ingest(env, ds, { onAlarmChanges: async () => undefined }),
+    );
   // Alternate which ingest goes first, so that neither always meets a cold server.
   const bareFirst = run % 2 === 1;
   const early = bareFirst ? await bareRun() : null;
@@ -410,7 +412,7 @@ async function oneRun(env: Env, label: string, run: number, charts: boolean): Pr
     });
     let hookMs = 0;
     let hookCalls = 0;
-    const hooks: FileIngestHooks = {
+    const hooks: IngestServiceHooks = {
       async onAlarmChanges(em: EntityManager, changes: AlarmChange[]) {
         const t0 = performance.now();
         try {

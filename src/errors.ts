@@ -2,6 +2,8 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'DB_CONNECT'
+  | 'DB_MISSING'
+  | 'DB_UNREACHABLE'
   | 'DB_URL'
   | 'USAGE'
   | 'NOT_FOUND'

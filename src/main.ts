@@ -1,18 +1,15 @@
 // Composition root: config -> DataSource -> renderer -> notifications -> ingest -> bot -> channels -> web -> scheduler; shutdown in reverse.
 import type { FastifyInstance } from 'fastify';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { loadAlarmDict } from '../config/alarm-dict';
 import type { Config } from '../config/schema';
 import { createCommandRegistry } from '../commands/registry';
 import { createCommandRouter } from '../commands/router';
-import { createAlarmNotifier } from './alarms/notifier';
-import { createReminders, markStale } from './alarms/reminders';
-import { createSelfAlarms } from './alarms/self-alarms';
-import { createLeases, defaultHubId, type Leases } from './cluster/leases';
+import { createAlarmPath, recipientConfig, type Notifications } from './alarm-path';
+import { createLeases, defaultHubId } from './cluster/leases';
 import { migrate, openDataSource } from './db/data-source';
 import { describeError } from './errors';
-import type { AlarmChange } from './ingest/formats/types';
-import { type IngestService, createIngestService } from './ingest/ingest-service';
+import type { IngestService } from './ingest/ingest-service';
 import {
   type ReportZones,
   createDailyReportZones,
@@ -24,14 +21,8 @@ import { createIngestJob } from './jobs/ingest-job';
 import { createRetentionJob } from './jobs/retention-job';
 import type { Logger } from './log';
 import { createBotNotices } from './notify/bot-notices';
-import { createChannels } from './notify/channels/registry';
-import { createDailyReport, type DailyReport } from './notify/daily-report';
-import { createDispatcher, type Dispatcher } from './notify/dispatcher';
-import { createNoticeCharts } from './notify/notice-chart';
+import type { Dispatcher } from './notify/dispatcher';
 import { retryMessage } from './notify/outbox';
-import type { RecipientConfig } from './notify/recipients';
-import type { Channel } from './notify/types';
-import type { Registry } from './registry';
 import { type ChartRenderer, createChartRenderer } from './render/chart-renderer';
 import { type Scheduler, createScheduler } from './scheduler/scheduler';
 import { dbResolvers } from './wechat/bindings';
@@ -52,17 +43,7 @@ export interface AppOptions {
   now?: () => number;
 }
 
-/** The alarm and notification parts, exposed for the CLI and tests. */
-export interface Notifications {
-  leases: Leases;
-  channels: Registry<Channel>;
-  dispatcher: Dispatcher;
-  dailyReport: DailyReport;
-  /** After an ingest: stale sweep and Sitewatch's own checks (one hub at a time), then send. */
-  afterIngest(): Promise<void>;
-  /** Reminders due now (and the stale sweep). */
-  remind(): Promise<{ stale: number; reminded: number; escalated: number; messages: number }>;
-}
+export type { Notifications };
 
 export interface App {
   config: Config;
@@ -95,21 +76,13 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
   const renderer = createChartRenderer({ ...config.charts, log });
   const renderChart = (option: Parameters<ChartRenderer['render']>[0]) => renderer.render(option);
   const botEnabled = o.bot ?? config.bot.enabled;
-  const recipients: RecipientConfig = {
-    email: config.notify.email.smtpUrl !== null,
-    wechat: botEnabled,
-    wecomRobots: config.notify.wecom.robots,
-  };
+  const recipients = recipientConfig(config, botEnabled);
   const leases = createLeases({
     ds,
     owner: config.cluster.hubId ?? defaultHubId(),
     ttlMs: config.cluster.leaseMs,
     now,
   });
-  const notifier = createAlarmNotifier({ dict, recipients, defaultTz: config.timezone });
-  const onAlarmChanges = (em: EntityManager, changes: AlarmChange[]) =>
-    notifier.onAlarmChanges(em, changes, now());
-  const ingest = createIngestService({ ds, config, log, now, leases, hooks: { onAlarmChanges } });
   const router = createCommandRouter(createCommandRegistry(), {
     ds,
     config,
@@ -142,52 +115,19 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
       })
     : null;
 
-  const channels = createChannels({ ds, config, log, bot });
-  const charts = createNoticeCharts({ ds, lang: config.charts.lang });
-  dispatcher = createDispatcher({
+  const { ingest, notifications } = createAlarmPath({
     ds,
-    channels,
+    config,
     log,
-    owner: leases.owner,
-    ...config.notify,
-    chartFor: (n) => charts.chartFor(n),
-    renderChart,
+    dict,
+    leases,
+    recipients,
+    bot,
+    renderer,
     now,
   });
-  const sender = dispatcher;
-  const selfAlarms = createSelfAlarms({ ds, config, log, notify: onAlarmChanges });
-  const reminders = createReminders({
-    ds,
-    dict,
-    recipients,
-    defaultTz: config.timezone,
-    everyMs: config.alarms.reminderEveryMinutes * 60_000,
-    maxReminders: config.alarms.maxReminders,
-  });
-  const dailyReport = createDailyReport({ ds, recipients, defaultTz: config.timezone });
-  const staleMs = config.alarms.staleAfterHours * 3600_000;
-
-  const notifications: Notifications = {
-    leases,
-    channels,
-    dispatcher: sender,
-    dailyReport,
-    async afterIngest() {
-      // Checks see every site's data, so one hub runs them at a time; sending is shared.
-      await leases.withLease('job:alarm-checks', async () => {
-        const stale = await markStale(ds, now(), staleMs);
-        const self = await selfAlarms.run(now());
-        if (stale + self.raised + self.resolved > 0) log.info({ stale, ...self }, 'alarm checks');
-      });
-      await sender.runOnce();
-    },
-    async remind() {
-      const stale = await markStale(ds, now(), staleMs);
-      const r = await reminders.run(now());
-      if (r.messages > 0) await sender.runOnce();
-      return { stale, ...r };
-    },
-  };
+  const { channels, dailyReport } = notifications;
+  const sender = (dispatcher = notifications.dispatcher);
 
   const web =
     (o.web ?? config.web.enabled)

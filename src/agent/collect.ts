@@ -1,6 +1,7 @@
 // The collector agent: samples this server and appends system_info lines to the day's file.
 import { mkdir, open } from 'node:fs/promises';
 import os from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import * as si from 'systeminformation';
 import { SitewatchError, describeError } from '../errors';
@@ -68,6 +69,8 @@ function checkOptions(o: CollectOptions): void {
   };
   field('server', o.server, 128);
   field('ip', o.ip, 64);
+  // The hub quarantines a line whose server_ip is not an address, so refuse it here, once.
+  if (isIP(o.ip) === 0) invalid(`ip "${o.ip}" is not an IPv4 or IPv6 address`);
   field('siteCode', o.siteCode, 64);
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: o.tz });

@@ -8,12 +8,34 @@ import { placeholders } from '../queries/sql';
 
 /** The longest silence: 30 days. */
 export const MAX_SILENCE_MINUTES = 30 * 24 * 60;
+/** The longest alarm name a silence may name (the column's width). */
+export const MAX_ALARM_NAME_LENGTH = 128;
+
+/** Which rule a silence request broke, for callers that word the refusal themselves (the chat). */
+export type SilenceRule = 'duration' | 'alarm-name';
+
+/** A silence request outside the rules: a USAGE error that also says which rule. */
+export class SilenceInputError extends SitewatchError {
+  constructor(
+    readonly rule: SilenceRule,
+    message: string,
+  ) {
+    super('USAGE', message);
+    this.name = 'SilenceInputError';
+  }
+}
 
 const UNITS: [RegExp, number][] = [
   [/^(d|days?|天)$/, 24 * 60],
   [/^(h|hrs?|hours?|小时|个小时|时)$/, 60],
   [/^(m|mins?|minutes?|分钟|分)$/, 1],
 ];
+
+/** Minutes in one unit of a duration ('h', '小时', 'days'…); null when `word` is not a unit. */
+export function unitMinutes(word: string): number | null {
+  const w = word.toLowerCase();
+  return UNITS.find(([re]) => re.test(w))?.[1] ?? null;
+}
 
 /**
  * Minutes in a duration such as '30m', '2h', '1d', '90分钟', '2小时', '1天' or '1h30m';
@@ -29,16 +51,20 @@ export function parseDuration(input: string): number | null {
     part.lastIndex = at;
     const m = part.exec(s);
     if (!m) return null;
-    const unit = UNITS.find(([re]) => re.test(m[2]));
-    if (!unit) return null;
-    total += Number(m[1]) * unit[1];
+    const unit = unitMinutes(m[2]);
+    if (unit === null) return null;
+    total += Number(m[1]) * unit;
     at = part.lastIndex;
     while (s[at] === ' ') at++;
   }
   return total;
 }
 
-/** Admins manage every site; operators the sites linked to them in user_site. */
+/**
+ * The one rule for silencing and acknowledging on a site: it must be enabled (a disabled site
+ * exists for no one, as everywhere else), and admins manage every such site, operators those
+ * linked to them in user_site.
+ */
 export async function canManageSite(
   ds: DataSource | EntityManager,
   userId: number,
@@ -47,12 +73,14 @@ export async function canManageSite(
   const em = 'manager' in ds ? ds.manager : ds;
   const user = await em.getRepository(User).findOne({ where: { id: userId } });
   if (!user) return false;
-  if (user.role === 'admin') return em.getRepository(Site).exists({ where: { id: siteId } });
-  const rows = (await em.query('SELECT 1 AS x FROM user_site WHERE user_id = ? AND site_id = ?', [
-    userId,
-    siteId,
-  ])) as unknown[];
-  return rows.length > 0;
+  const qb = em
+    .getRepository(Site)
+    .createQueryBuilder('s')
+    .where('s.id = :siteId AND s.enabled = :on', { siteId, on: true });
+  if (user.role !== 'admin') {
+    qb.innerJoin('user_site', 'us', 'us.site_id = s.id AND us.user_id = :uid', { uid: userId });
+  }
+  return (await qb.getCount()) > 0;
 }
 
 /** The alarm name as the site's files write it, when one of its alarms differs only in case. */
@@ -81,14 +109,17 @@ export interface SilenceInput {
 export async function silenceSite(ds: DataSource, input: SilenceInput): Promise<Silence> {
   const { userId, siteId, minutes, now } = input;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_SILENCE_MINUTES) {
-    throw new SitewatchError(
-      'USAGE',
+    throw new SilenceInputError(
+      'duration',
       `A silence lasts from 1 minute to ${MAX_SILENCE_MINUTES / 1440} days (got ${minutes} minutes).`,
     );
   }
   const name = input.alarmName?.trim() || null;
-  if (name !== null && name.length > 128) {
-    throw new SitewatchError('USAGE', 'An alarm name has at most 128 characters.');
+  if (name !== null && name.length > MAX_ALARM_NAME_LENGTH) {
+    throw new SilenceInputError(
+      'alarm-name',
+      `An alarm name has at most ${MAX_ALARM_NAME_LENGTH} characters.`,
+    );
   }
   if (!(await canManageSite(ds, userId, siteId))) {
     throw new SitewatchError('NOT_FOUND', `No site #${siteId}.`);

@@ -1,11 +1,12 @@
 // What every CLI command gets: the io, the config (parsed once, on first use) and a database helper.
 import type { DataSource } from 'typeorm';
+import { loadAlarmDict } from '../../config/alarm-dict';
 import { type Config, loadConfig } from '../../config/schema';
 import { migrate, openDataSource } from '../db/data-source';
 import { type Logger, createLogger } from '../log';
 import type { CliIo } from './io';
 
-export const EXIT = { ok: 0, partial: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, partial: 1, usage: 2, unavailable: 3 } as const;
 
 /** Thrown by a command to end with a given exit code after printing its output. */
 export class Exit extends Error {
@@ -23,8 +24,21 @@ export interface CliContext {
    * more verbose level is configured; long-running services log at the configured level.
    */
   log(o?: { quiet?: boolean }): Logger;
-  /** Open the database (migrated unless told not to), run `fn`, close it. */
-  withDb<T>(fn: (ds: DataSource) => Promise<T>, opts?: { migrate?: boolean }): Promise<T>;
+  /**
+   * Open the database (migrated unless told not to), run `fn`, close it. A missing SQLite file is
+   * created only when told to (`db migrate`): any other command on a mistyped URL says it is missing.
+   */
+  withDb<T>(
+    fn: (ds: DataSource) => Promise<T>,
+    opts?: { migrate?: boolean; create?: boolean },
+  ): Promise<T>;
+}
+
+/** The configuration and the alarm dictionary it names: a broken one fails every command alike. */
+function loadCheckedConfig(env: CliIo['env']): Config {
+  const config = loadConfig({ env });
+  loadAlarmDict(config.alarms.dictPath);
+  return config;
 }
 
 export function createCliContext(io: CliIo): CliContext {
@@ -32,7 +46,7 @@ export function createCliContext(io: CliIo): CliContext {
   const ctx: CliContext = {
     io,
     out: (s) => void io.stdout.write(s),
-    config: () => (config ??= loadConfig({ env: io.env })),
+    config: () => (config ??= loadCheckedConfig(io.env)),
     log(o = {}) {
       const level = ctx.config().log.level;
       return createLogger(
@@ -41,7 +55,7 @@ export function createCliContext(io: CliIo): CliContext {
       );
     },
     async withDb(fn, opts = {}) {
-      const ds = await openDataSource(ctx.config().db.url);
+      const ds = await openDataSource(ctx.config().db.url, { create: opts.create ?? false });
       try {
         if (opts.migrate !== false) await migrate(ds);
         return await fn(ds);

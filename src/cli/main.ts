@@ -1,4 +1,5 @@
-// The `sitewatch` command line: a stable contract (exit 0 ok, 1 partial failure, 2 bad usage).
+// The `sitewatch` command line: a stable contract (exit 0 ok, 1 partial failure, 2 bad usage or
+// configuration, 3 the database server cannot be reached).
 import { Command, CommanderError } from 'commander';
 import { ConfigError, processEnv } from '../../config/schema';
 import { SitewatchError, describeError } from '../errors';
@@ -18,6 +19,9 @@ import { EXIT, Exit, createCliContext } from './context';
 import type { CliIo } from './io';
 
 export { EXIT };
+
+/** Errors that mean the command line or the configuration must change: retrying cannot help. */
+const BAD_USAGE: readonly string[] = ['USAGE', 'DB_URL', 'DB_MISSING', 'DB_CONNECT'];
 
 /** One line per command group; adding a command is one file and one line here. */
 const COMMANDS = [
@@ -52,8 +56,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     io.stderr.write(`sitewatch: ${describeError(err)}\n`);
     if (err instanceof ConfigError) return EXIT.usage;
-    if (err instanceof SitewatchError && (err.code === 'USAGE' || err.code === 'DB_URL'))
-      return EXIT.usage;
+    if (err instanceof SitewatchError && BAD_USAGE.includes(err.code)) return EXIT.usage;
+    if (err instanceof SitewatchError && err.code === 'DB_UNREACHABLE') return EXIT.unavailable;
     return EXIT.partial;
   }
 }

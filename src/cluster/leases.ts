@@ -32,6 +32,8 @@ export interface Leases {
   ): Promise<{ ran: true; value: T } | { ran: false }>;
   /** Whether some hub completed `slot` (or a later one) of the named lease. */
   slotDone(name: string, slot: number): Promise<boolean>;
+  /** The hub holding the named lease now, or null when it is free. */
+  holder(name: string): Promise<string | null>;
 }
 
 export function defaultHubId(): string {
@@ -120,6 +122,13 @@ export function createLeases(o: {
         done_slot: number | string;
       }[];
       return rows.length > 0 && Number(rows[0].done_slot) >= slot;
+    },
+    async holder(name) {
+      const rows = (await ds.query(
+        'SELECT owner FROM job_lease WHERE name = ? AND expires_at > ?',
+        [name, now()],
+      )) as { owner: string }[];
+      return rows[0]?.owner ?? null;
     },
     async withLease(name, fn, opts = {}) {
       const lease = await acquire(name, opts);

@@ -1,7 +1,7 @@
 // The one DataSource factory: a single URL picks MySQL/MariaDB (mysql2) or embedded SQLite (better-sqlite3).
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { type Stats, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { entities } from '../../entities';
 import { SitewatchError, describeError } from '../errors';
@@ -64,6 +64,11 @@ export interface DataSourceOverrides {
   /** Extra mysql2 connection flags, e.g. for LOAD DATA LOCAL INFILE in benchmarks. */
   mysqlExtra?: Record<string, unknown>;
   poolSize?: number;
+  /**
+   * Whether a missing SQLite file may be created (default true); its folder must exist either way.
+   * The CLI creates one only in `db migrate`, `start` and `demo`: a typo must not get a fresh one.
+   */
+  create?: boolean;
 }
 
 export function dataSourceOptions(url: string, o: DataSourceOverrides = {}): DataSourceOptions {
@@ -75,6 +80,8 @@ export function dataSourceOptions(url: string, o: DataSourceOverrides = {}): Dat
       ...common,
       type: 'better-sqlite3',
       database: file,
+      // Also when the file goes between the check and the open: better-sqlite3 would create it.
+      fileMustExist: o.create === false,
       statementCacheSize: 200,
       prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
         if (file !== ':memory:') {
@@ -107,14 +114,138 @@ export function dataSourceOptions(url: string, o: DataSourceOverrides = {}): Dat
   };
 }
 
-export function createDataSource(url: string, o: DataSourceOverrides = {}): DataSource {
+/** Network failures: the server may answer later (a host name that does not resolve: likely a typo). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+]);
+
+function errorCode(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+}
+
+function reasonOf(err: unknown): string {
+  const message = typeof err === 'object' && err !== null && (err as Error).message;
+  // Errors made by Node or a native driver fail `instanceof Error` in another realm (a jest sandbox).
+  if (err instanceof Error || typeof message !== 'string') return describeError(err);
+  return describeError(Object.assign(new Error(message), { code: errorCode(err) }));
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+/**
+ * Throw the typed error openDataSource gives for a SQLite file it cannot use: missing (or, with
+ * `create`, in a folder that does not exist), a directory, not a regular file. No-op for MySQL
+ * and `:memory:`, whose database is checked on connecting.
+ */
+export function assertDatabaseFile(url: string, o: { create?: boolean } = {}): void {
   const p = parseDbUrl(url);
-  if (p.engine === 'sqlite' && p.file !== ':memory:')
-    mkdirSync(dirname(p.file!), { recursive: true });
+  if (p.engine !== 'sqlite' || p.file === ':memory:') return;
+  const path = resolve(p.file!);
+  const cannotOpen = (why: string, cause?: unknown) =>
+    new SitewatchError('DB_CONNECT', `Cannot open the database at ${redactUrl(url)}: ${why}`, {
+      cause,
+    });
+  let st: Stats | null;
+  try {
+    st = statOrNull(path);
+  } catch (err) {
+    throw cannotOpen(reasonOf(err), err);
+  }
+  if (st?.isDirectory()) throw cannotOpen(`${path} is a directory, not a SQLite database file.`);
+  if (st && !st.isFile()) throw cannotOpen(`${path} is not a regular file.`);
+  if (st) return;
+  if (o.create === false) {
+    throw new SitewatchError(
+      'DB_MISSING',
+      `Database file ${path} does not exist; check the database URL, or run \`sitewatch db migrate\` to create it.`,
+    );
+  }
+  const folder = dirname(path);
+  let f: Stats | null;
+  try {
+    f = statOrNull(folder);
+  } catch (err) {
+    throw cannotOpen(reasonOf(err), err);
+  }
+  // TypeORM would make every missing folder (mkdir -p): a typo would get a database of its own.
+  if (!f)
+    throw new SitewatchError(
+      'DB_MISSING',
+      `Cannot create database file ${path}: folder ${folder} does not exist.`,
+    );
+  if (!f.isDirectory())
+    throw new SitewatchError(
+      'DB_MISSING',
+      `Cannot create database file ${path}: ${folder} is not a folder.`,
+    );
+}
+
+export function createDataSource(url: string, o: DataSourceOverrides = {}): DataSource {
+  assertDatabaseFile(url, o);
   return new DataSource(dataSourceOptions(url, o));
 }
 
-/** Create and connect; a failure becomes one sentence naming the (redacted) URL. */
+/** The typed error for a database that failed to open: one sentence naming the (redacted) URL. */
+function openError(url: string, o: DataSourceOverrides, err: unknown): SitewatchError {
+  const p = parseDbUrl(url);
+  const at = redactUrl(url);
+  const code = errorCode(err);
+  if (p.engine === 'sqlite' && p.file !== ':memory:') {
+    if (code === 'SQLITE_NOTADB') {
+      return new SitewatchError(
+        'DB_CONNECT',
+        `Cannot open the database at ${at}: ${resolve(p.file!)} is not a SQLite database.`,
+        { cause: err },
+      );
+    }
+    // The file may have gone, or been replaced, since it was checked.
+    try {
+      assertDatabaseFile(url, o);
+    } catch (e) {
+      return e as SitewatchError;
+    }
+  }
+  if (code === 'ER_BAD_DB_ERROR') {
+    return new SitewatchError(
+      'DB_MISSING',
+      `Database "${p.database}" does not exist on the server at ${at}; create it, then run \`sitewatch db migrate\`.`,
+      { cause: err },
+    );
+  }
+  if (typeof code === 'string' && UNREACHABLE.has(code)) {
+    return new SitewatchError(
+      'DB_UNREACHABLE',
+      `Cannot reach the database server at ${at}: ${reasonOf(err)}`,
+      { cause: err },
+    );
+  }
+  return new SitewatchError('DB_CONNECT', `Cannot open the database at ${at}: ${reasonOf(err)}`, {
+    cause: err,
+  });
+}
+
+/**
+ * Create and connect. A failure is typed: DB_MISSING (no such database), DB_CONNECT (the URL names
+ * something that cannot be opened as one), DB_UNREACHABLE (the server does not answer).
+ */
 export async function openDataSource(
   url: string,
   o: DataSourceOverrides = {},
@@ -123,11 +254,7 @@ export async function openDataSource(
   try {
     await ds.initialize();
   } catch (err) {
-    throw new SitewatchError(
-      'DB_CONNECT',
-      `Cannot open the database at ${redactUrl(url)}: ${describeError(err)}`,
-      { cause: err },
-    );
+    throw openError(url, o, err);
   }
   return ds;
 }

@@ -1,11 +1,14 @@
 // `npm run demo`: simulated sites served on loopback, registered with a demo admin, and the hub running on them.
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { defaults } from '../../config/defaults';
 import type { Config } from '../../config/schema';
 import { Site, User } from '../../entities';
 import { addSite } from '../admin/sites';
 import { addUser, setPassword } from '../admin/users';
 import { type FileServer, startFileServer } from '../agent/serve';
+import { parseDbUrl } from '../db/data-source';
 import type { Logger } from '../log';
 import { type App, createApp } from '../main';
 import { simulate, startLive } from '../simulate/simulator';
@@ -47,6 +50,9 @@ export interface Demo {
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const now = o.now ?? Date.now;
   const tz = o.config.timezone;
+  // A fresh clone has no ./data yet: the demo makes the folder of the default database, and no other.
+  if (o.config.db.url === defaults.db.url)
+    mkdirSync(dirname(parseDbUrl(defaults.db.url).file!), { recursive: true });
   // No WeChat network here: the demo shows the bot's answers on the console (`sitewatch chat`).
   const app = await createApp(o.config, o.log, { bot: false });
   const servers: FileServer[] = [];

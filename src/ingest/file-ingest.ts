@@ -18,6 +18,7 @@ import {
 import type { ServerCache } from './server-cache';
 import type { FetchResponse, FileSource } from './sources/types';
 import { type ParsedBatch, type Segment, parseBatch } from './parse-batch';
+import { forFileDay } from './plausible';
 
 /** Bytes before the cursor that every ranged fetch re-reads to prove the file was not rewritten. */
 const OVERLAP = 256;
@@ -101,6 +102,7 @@ export async function ingestFile(
 ): Promise<FileResult> {
   const { ds, format, site } = deps;
   const path = filePath(format, day);
+  const parse = forFileDay(deps.parse, day);
   const result = emptyFileResult(format, day, 'unchanged');
   const cursor = await loadCursor(ds, site.id, format.name, day);
 
@@ -271,7 +273,7 @@ export async function ingestFile(
       const firstLine = plannedLine;
       const parsed = parseBatch(segments, {
         format,
-        parse: deps.parse,
+        parse,
         encoding: deps.encoding,
         firstLine,
         atFileStart: plannedOffset === 0,

@@ -41,11 +41,19 @@ export interface SiteResult {
   error?: string;
 }
 
+/** The hooks an ingest service needs: where alarm changes go is never left out. */
+export type IngestServiceHooks = FileIngestHooks &
+  Required<Pick<FileIngestHooks, 'onAlarmChanges'>>;
+
 export interface IngestDeps {
   ds: DataSource;
   config: Config;
   log?: Logger;
-  hooks?: FileIngestHooks;
+  /**
+   * Required: every path that writes alarms hands its changes to the notifier here, in the chunk's
+   * transaction (the hub and the CLI through createAlarmPath; tests pass a recorder).
+   */
+  hooks: IngestServiceHooks;
   formats?: FileFormat[];
   sourceFactory?: (o: SourceOptions) => FileSource;
   now?: () => number;
@@ -116,7 +124,13 @@ export function createIngestService(deps: IngestDeps): IngestService {
       timeoutMs: cfg.timeoutMs,
       authToken: site.authToken,
     });
-    const parse = { siteCode: site.code, tz, time: createTimeParser(tz), units: cfg.units };
+    const parse = {
+      siteCode: site.code,
+      tz,
+      time: createTimeParser(tz),
+      units: cfg.units,
+      plausibleDays: { before: cfg.plausibleDaysBefore, after: cfg.plausibleDaysAfter },
+    };
     const started = now();
     try {
       const { days, finished } = await daysFor(site, tz, req);
@@ -135,7 +149,7 @@ export function createIngestService(deps: IngestDeps): IngestService {
                     site,
                     format,
                     servers: cache,
-                    hooks: deps.hooks ?? {},
+                    hooks: deps.hooks,
                     parse,
                     encoding: site.encoding,
                     chunkLines: cfg.chunkLines,

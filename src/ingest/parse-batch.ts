@@ -52,8 +52,15 @@ export function parseBatch(segments: Segment[], o: BatchOptions): ParsedBatch {
     }
     const decoded = decodeLines(bytes, o.encoding);
     if (out.used !== 'gb18030') out.used = decoded.used;
-    for (const raw of decoded.lines) {
+    const lines = decoded.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i];
       const lineNo = ++out.lastLine;
+      const invalid = decoded.invalid?.get(i);
+      if (invalid !== undefined) {
+        out.bad.push({ lineNo, raw: raw.slice(0, 4000), reason: invalid });
+        continue;
+      }
       // trim() copies; most lines have nothing to trim, so look at both ends first.
       const text =
         raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32

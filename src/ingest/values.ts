@@ -1,4 +1,4 @@
-// Field parsers for site files: times in several layouts, percentages, byte amounts and counts with units.
+// Field parsers for site files: times in several layouts, percentages, byte amounts, counts with units, clean names.
 import { fromWallClock } from '../time';
 
 /** A line that cannot be stored; the reason is shown to operators next to the raw line. */
@@ -83,8 +83,57 @@ export function flatCopy(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
 
+/** `s` cut to `n` characters, control and bidirectional characters shown as \uXXXX: reasons quote it. */
 export function clip(s: string, n = 40): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
+  const cut = s.length > n ? `${s.slice(0, n)}…` : s;
+  if (junkAt(cut, false) === -1) return cut;
+  let out = '';
+  for (let i = 0; i < cut.length; i++) {
+    const c = cut.charCodeAt(i);
+    out += isJunk(c, false) ? `\\u${hex4(c).toLowerCase()}` : cut[i];
+  }
+  return out;
+}
+
+const hex4 = (c: number) => c.toString(16).toUpperCase().padStart(4, '0');
+
+const isBidi = (c: number) =>
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2066 && c <= 0x2069) ||
+  c === 0x200e ||
+  c === 0x200f ||
+  c === 0x061c;
+
+/** C0, DEL and C1 controls (TAB allowed in `text`), and outside `text` the bidirectional controls. */
+function isJunk(c: number, text: boolean): boolean {
+  if (c >= 0x20 && c < 0x7f) return false;
+  if (c < 0x20) return !(text && c === 9);
+  return c <= 0x9f || (!text && isBidi(c));
+}
+
+function junkAt(s: string, text: boolean): number {
+  for (let i = 0; i < s.length; i++) if (isJunk(s.charCodeAt(i), text)) return i;
+  return -1;
+}
+
+function junkError(s: string, i: number, field: string): LineError {
+  const c = s.charCodeAt(i);
+  const kind = isBidi(c) ? 'a bidirectional control character' : 'a control character';
+  return new LineError(`${field} contains ${kind} (U+${hex4(c)})`);
+}
+
+/** A name, node or mount: no control characters, no bidirectional controls (they disguise names). */
+export function checkName(s: string, field: string): string {
+  const i = junkAt(s, false);
+  if (i !== -1) throw junkError(s, i, field);
+  return s;
+}
+
+/** Free text such as a description: anything printable, but no control character except TAB. */
+export function checkText(s: string, field: string): string {
+  const i = junkAt(s, true);
+  if (i !== -1) throw junkError(s, i, field);
+  return s;
 }
 
 const PLAIN_RE = /^\d+(?:\.\d+)?$/;

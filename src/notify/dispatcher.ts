@@ -131,9 +131,11 @@ export function createDispatcher(deps: DispatcherDeps) {
     const result: SweepResult = { sent: 0, retrying: 0, failed: 0 };
     const limit = pLimit(deps.concurrency);
     const cache = new Map<string, Charts>();
+    // A channel this process lacks (WeChat without the bot: the CLI) leaves its messages to a hub that has it.
+    const names = deps.channels.list().map((c) => c.name);
     // Claim batch after batch until nothing is due; a message that fails now is due later, not again now.
     for (;;) {
-      const rows = await claimDue(deps.ds, deps.owner, now(), deps.claimMs, deps.batch);
+      const rows = await claimDue(deps.ds, deps.owner, now(), deps.claimMs, deps.batch, names);
       if (rows.length === 0) break;
       // claimDue hands out one message per recipient at a time (the oldest unsent), so a recipient's
       // messages keep their order while different recipients are served in parallel.

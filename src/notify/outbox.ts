@@ -107,15 +107,19 @@ export async function claimDue(
   now: number,
   claimMs: number,
   limit: number,
+  /** Only messages of these channels (a process claims only what it can send); default: all. */
+  channels?: readonly string[],
 ): Promise<OutboxRow[]> {
+  if (channels && channels.length === 0) return [];
+  const onlyChannels = channels ? ` AND o.channel IN (${channels.map(() => '?').join(',')})` : '';
   // A message waits while an earlier one of the same site to the same recipient is unsent, so a recovery
   // never overtakes its raise; another site's messages (or Sitewatch's own, site NULL) do not wait for it.
   const sameSite = engineOf(ds) === 'mysql' ? 'e.site_id <=> o.site_id' : 'e.site_id IS o.site_id';
   const candidates = (await ds.query(
     `SELECT o.id FROM outbox o WHERE ((o.status = 'pending' AND o.next_try_at <= ?) OR (o.status = 'sending' AND o.claimed_until < ?))
-      AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status IN ('pending', 'sending') AND e.channel = o.channel AND e.recipient = o.recipient AND ${sameSite} AND e.id < o.id)
+      AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status IN ('pending', 'sending') AND e.channel = o.channel AND e.recipient = o.recipient AND ${sameSite} AND e.id < o.id)${onlyChannels}
       ORDER BY o.next_try_at, o.id LIMIT ${Math.max(1, Math.floor(limit))}`,
-    [now, now],
+    [now, now, ...(channels ?? [])],
   )) as { id: number | string }[];
   if (candidates.length === 0) return [];
   const ids = candidates.map((c) => Number(c.id));

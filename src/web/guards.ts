@@ -1,6 +1,7 @@
 // Route guards: a signed-in user for every page and API call, an admin for administration.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApi } from './context';
+import { MAX_REDIRECT_LENGTH, redirectLocal } from './redirect';
 
 /** Pages redirect to the login page (then back); API calls answer 401. */
 export async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -9,8 +10,12 @@ export async function requireUser(req: FastifyRequest, reply: FastifyReply): Pro
     await reply.code(401).header('cache-control', 'no-store').send({ error: 'not signed in' });
     return;
   }
-  const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
-  await reply.redirect(`/login${next}`, 303);
+  const back = `/login?next=${encodeURIComponent(req.url)}`;
+  // A page address too long to carry along still gets the login page, just not back to it.
+  await redirectLocal(
+    reply,
+    req.method === 'GET' && back.length <= MAX_REDIRECT_LENGTH ? back : '/login',
+  );
 }
 
 /** Administration: admins only; others get 403 (the error page in the layout, or `{error}` under /api/). */

@@ -4,6 +4,7 @@ import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/
 import type { DataSource } from 'typeorm';
 import { execute } from '../db/bulk';
 import { engineOf } from '../db/data-source';
+import { type CallbackThrew, settle, warnCallbackThrew } from './callback';
 
 type Result = { current: number; ttl: number };
 type Callback = (err: Error | null, res?: Result) => void;
@@ -23,6 +24,7 @@ const hash = (key: string) => createHash('sha256').update(key).digest('hex');
 export function createLoginLimitStore(
   ds: DataSource,
   now: () => number = Date.now,
+  threw: CallbackThrew = warnCallbackThrew,
 ): RateLimitStore {
   // In one UPDATE both engines read the old window_start in both expressions.
   const count =
@@ -48,18 +50,13 @@ export function createLoginLimitStore(
       const t = now();
       const k = hash(key);
       const expired = t - timeWindow;
-      execute(ds.manager, count, [k, t, expired, expired, t])
-        .then(() => current(k, t, timeWindow))
-        .then(
-          (r) => cb(null, r),
-          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
-        );
+      const work = execute(ds.manager, count, [k, t, expired, expired, t]).then(() =>
+        current(k, t, timeWindow),
+      );
+      settle(work, cb, threw);
     },
     read(key, cb, timeWindow) {
-      current(hash(key), now(), timeWindow).then(
-        (r) => cb(null, r),
-        (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
-      );
+      settle(current(hash(key), now(), timeWindow), cb, threw);
     },
     // The limiters' keys carry their own prefix (addr:, acct:), so they share one table.
     child: () => store,

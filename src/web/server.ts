@@ -1,5 +1,6 @@
 // The web portal: Fastify with its maintained plugins (helmet, cookie, session, CSRF, rate limit, form body, static, view).
 import { randomBytes } from 'node:crypto';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -53,6 +54,22 @@ function publicError(err: FastifyError | SitewatchError): {
   return { status: 500, key: 'serverError', message: '' };
 }
 
+/** The names of headers Node would refuse to write ('location: /北'): writeHead would throw. */
+function invalidHeaders(headers: Record<string, unknown>): string[] {
+  const bad: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+      for (const v of Array.isArray(value) ? value : [value]) validateHeaderValue(name, v);
+    } catch {
+      bad.push(name);
+    }
+  }
+  return bad;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   const { config, log } = deps;
   const web = config.web;
@@ -91,7 +108,13 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(session, {
     secret,
     cookieName: SESSION_COOKIE,
-    store: createSessionStore({ ds: deps.ds, idleMs: web.idleMinutes * 60_000, now: deps.now }),
+    store: createSessionStore({
+      ds: deps.ds,
+      idleMs: web.idleMinutes * 60_000,
+      now: deps.now,
+      onCallbackThrew: (err) =>
+        app.log.error({ err: describeError(err) }, 'web session store callback threw'),
+    }),
     saveUninitialized: false,
     rolling: true,
     cookie: {
@@ -102,6 +125,20 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
       path: '/',
       maxAge: web.idleMinutes * 60_000,
     },
+  });
+  // After the session's own onSend, which may resume from a database callback: a header Node would
+  // refuse is dropped here and the request gets the error page. Left to writeHead, the throw would
+  // escape from that callback, and the process would end.
+  app.addHook('onSend', (_req, reply, _payload, done) => {
+    const bad = invalidHeaders(reply.getHeaders());
+    if (!bad.length) return done();
+    for (const name of bad) reply.removeHeader(name);
+    done(
+      Object.assign(new Error(`invalid response header: ${bad.join(', ')}`), {
+        statusCode: 500,
+        code: 'SW_INVALID_HEADER',
+      }),
+    );
   });
   await app.register(csrf, {
     sessionPlugin: '@fastify/session',
@@ -116,7 +153,11 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   // Counted in the database: with several hubs behind one address, the limit is still the limit.
   await app.register(rateLimit, {
     global: false,
-    store: loginLimitStoreCtor(createLoginLimitStore(deps.ds, deps.now)),
+    store: loginLimitStoreCtor(
+      createLoginLimitStore(deps.ds, deps.now, (err) =>
+        app.log.error({ err: describeError(err) }, 'web login limit callback threw'),
+      ),
+    ),
   });
   await app.register(view, {
     engine: { eta: new Eta({ autoEscape: true, autoTrim: false, cache: true }) },
@@ -164,6 +205,8 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
       req.log.error({ err: describeError(err), url: req.routeOptions.url }, 'web request failed');
     const t = translator(langOf(req, deps));
     const message = t(e.key, { message: e.message });
+    // A redirect that failed must not lead anywhere from the error page.
+    reply.removeHeader('location');
     reply.status(e.status).header('cache-control', 'no-store');
     if (isApi(req)) return reply.send({ error: message });
     const user = req.session?.get('user') ?? null;
@@ -176,15 +219,22 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
         csrfToken = '';
       }
     }
-    return reply.type('text/html; charset=utf-8').view('error.eta', {
-      t,
-      lang: langOf(req, deps),
-      user,
-      status: e.status,
-      message,
-      path: req.url,
-      csrfToken,
-    });
+    reply.type('text/html; charset=utf-8');
+    try {
+      return await reply.viewAsync('error.eta', {
+        t,
+        lang: langOf(req, deps),
+        user,
+        status: e.status,
+        message,
+        path: req.url,
+        csrfToken,
+      });
+    } catch (viewErr) {
+      // Not Fastify's fallback, which would show the template's error message.
+      req.log.error({ err: describeError(viewErr) }, 'web error page failed');
+      return `<!doctype html><meta charset="utf-8"><h1>${e.status}</h1><p>${escapeHtml(message)}</p>`;
+    }
   });
   app.setNotFoundHandler(async (req) => {
     throw new SitewatchError('NOT_FOUND', `No page ${req.url}`);

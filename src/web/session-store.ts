@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { engineOf } from '../db/data-source';
 import { upsertSql } from '../db/dialect';
 import { execute } from '../db/bulk';
+import { type CallbackThrew, settle, warnCallbackThrew } from './callback';
 
 import type { Session } from 'fastify';
 import type {} from '@fastify/session';
@@ -24,9 +25,12 @@ export function createSessionStore(o: {
   /** Sessions last this long after their last request. */
   idleMs: number;
   now?: () => number;
+  /** A throw out of the plugin's callback (it continues the request): logged, the hub goes on. */
+  onCallbackThrew?: CallbackThrew;
 }): SessionStore {
   const { ds } = o;
   const now = o.now ?? Date.now;
+  const threw = o.onCallbackThrew ?? warnCallbackThrew;
   const upsert = upsertSql(
     engineOf(ds),
     'web_session',
@@ -52,31 +56,29 @@ export function createSessionStore(o: {
         cb();
         return;
       }
-      execute(ds.manager, upsert, [sid, JSON.stringify(session), expiresAt]).then(
+      const work = execute(ds.manager, upsert, [sid, JSON.stringify(session), expiresAt]).then(
         () => {
           if (written.size >= MAX_REMEMBERED) written.clear();
           written.set(sid, { content, expiresAt });
-          cb();
         },
-        (err) => cb(err),
       );
+      settle(work, (err) => cb(err), threw);
     },
     get(sid, cb) {
-      ds.query('SELECT data, expires_at FROM web_session WHERE sid = ?', [sid]).then(
-        (rows: { data: string; expires_at: number | string }[]) => {
+      const work = ds
+        .query('SELECT data, expires_at FROM web_session WHERE sid = ?', [sid])
+        .then((rows: { data: string; expires_at: number | string }[]) => {
           const row = rows[0];
-          if (!row || Number(row.expires_at) <= now()) return cb(null, null);
-          cb(null, JSON.parse(row.data) as Session);
-        },
-        (err) => cb(err),
-      );
+          if (!row || Number(row.expires_at) <= now()) return null;
+          // A row that does not parse is an error for this request, not a throw in the promise.
+          return JSON.parse(row.data) as Session;
+        });
+      settle(work, (err, session) => (err ? cb(err) : cb(null, session ?? null)), threw);
     },
     destroy(sid, cb) {
       written.delete(sid);
-      ds.query('DELETE FROM web_session WHERE sid = ?', [sid]).then(
-        () => cb(),
-        (err) => cb(err),
-      );
+      const work = ds.query('DELETE FROM web_session WHERE sid = ?', [sid]).then(() => undefined);
+      settle(work, (err) => cb(err), threw);
     },
   };
 }

@@ -1,5 +1,6 @@
 // What the bot does with a message: bind codes, the binding hint for strangers, and the command router.
 import type { DataSource } from 'typeorm';
+import { loggedText } from '../../commands/log-text';
 import type { CommandRouter } from '../../commands/router';
 import { normaliseText } from '../../commands/router';
 import type { Reply } from '../../commands/types';
@@ -48,7 +49,7 @@ export function createMessageHandler(deps: {
     if (!caller) {
       // No data for strangers, in a room or not; the refusal is logged with who asked what.
       deps.log.warn(
-        { contact: meta.contactName, room: meta.roomTopic, text: msg },
+        { contact: meta.contactName, room: meta.roomTopic, text: loggedText(msg) },
         'refused: contact not bound',
       );
       return text(UNBOUND_HINT);

@@ -291,6 +291,9 @@ describe('collectOnce', () => {
     await expect(collectOnce(base(dir, { tz: 'Mars/Olympus' }))).rejects.toThrow(/tz/);
     await expect(collectOnce(base(dir, { nodes: ['tcp:70000'] }))).rejects.toThrow(/1-65535/);
     await expect(collectOnce(base(dir, { server: '' }))).rejects.toThrow(/server/);
+    await expect(collectOnce(base(dir, { ip: 'db-host' }))).rejects.toThrow(
+      'collector: ip "db-host" is not an IPv4 or IPv6 address',
+    );
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 

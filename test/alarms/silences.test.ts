@@ -1,5 +1,5 @@
 // Tests of silences and acknowledgements on both engines: durations, windows, named vs site-wide, cancel, ack once, access.
-import { Alarm, Silence } from '../../entities';
+import { Alarm, Silence, Site } from '../../entities';
 import {
   MAX_SILENCE_MINUTES,
   ackAlarm,
@@ -84,6 +84,27 @@ describeEachEngine('silences and acknowledgements', (db) => {
     expect(await canManageSite(ds, s.wang.userId, bj01.id)).toBe(false);
     expect(await canManageSite(ds, s.admin.userId, 99_999)).toBe(false);
     expect(await canManageSite(ds, 99_999, bj01.id)).toBe(false);
+  });
+
+  it('canManageSite: a disabled site is no one’s, not even an admin’s or a linked operator’s', async () => {
+    const { ds } = db();
+    const off = await ds.getRepository(Site).findOneByOrFail({ code: 'OFF1' });
+    await ds.query('INSERT INTO user_site (user_id, site_id) VALUES (?, ?)', [s.li.userId, off.id]);
+    try {
+      expect(await canManageSite(ds, s.admin.userId, off.id)).toBe(false);
+      expect(await canManageSite(ds, s.li.userId, off.id)).toBe(false);
+      expect(await canManageSite(ds.manager, s.li.userId, off.id)).toBe(false);
+      // the same site enabled again is theirs
+      await ds.getRepository(Site).update(off.id, { enabled: true });
+      expect(await canManageSite(ds, s.admin.userId, off.id)).toBe(true);
+      expect(await canManageSite(ds, s.li.userId, off.id)).toBe(true);
+    } finally {
+      await ds.getRepository(Site).update(off.id, { enabled: false });
+      await ds.query('DELETE FROM user_site WHERE user_id = ? AND site_id = ?', [
+        s.li.userId,
+        off.id,
+      ]);
+    }
   });
 
   it('a silence covers its window only, and is stored with who set it', async () => {

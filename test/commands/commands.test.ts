@@ -241,6 +241,29 @@ describeEachEngine('bot commands', (db) => {
     ]);
   });
 
+  it('报表 answers any number of days that is not a whole 1 to 90 with the range, before the site', async () => {
+    const range = ['天数应为 1 到 90 之间的整数。'];
+    for (const n of ['-5', '1e309', '0', '91', '1.5', '99999999999', '-0', '.5', '1e-3', '－５']) {
+      expect(texts(await ask(`报表 BJ01 ${n}`, s.li))).toEqual(range);
+    }
+    // a site that does not exist: the number is still what is wrong
+    expect(texts(await ask('报表 GZ 1e309', s.li))).toEqual(range);
+    expect(texts(await ask('报表 GZ 99999999999', s.li))).toEqual(range);
+    // with the only visible site left out
+    expect(texts(await ask('报表 -5', s.wang))).toEqual(range);
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'command refused',
+        login: 'li',
+        text: '报表 GZ 1e309',
+        reason: 'bad days',
+      }),
+    );
+    // a number that is a whole one in range, however written, is taken
+    expect(texts(await ask('报表 BJ01 3.0', s.li))[0]).toMatch(/^北京一号（BJ01）近 3 天业务/);
+  });
+
   it('告警 lists active alarms newest first with their number (alarm id), node, time, description and duration', async () => {
     expect(texts(await ask('告警', s.li))).toEqual([
       [
@@ -327,5 +350,28 @@ describeEachEngine('bot commands', (db) => {
       'db01（北京一号）近 1 小时磁盘：暂无数据。',
     ]);
     expect(texts(await ask('cpu db01 721', s.li))).toEqual(['小时数应为 1 到 720 之间的整数。']);
+  });
+
+  it('cpu / 内存 / 磁盘 answer any number of hours that is not a whole 1 to 720 with the range', async () => {
+    const range = ['小时数应为 1 到 720 之间的整数。'];
+    for (const command of ['cpu', '内存', '磁盘']) {
+      for (const n of ['-5', '1e309', '0', '721', '1.5', '-1e309', '－５', '1e3']) {
+        expect(texts(await ask(`${command} app01 ${n}`, s.li))).toEqual(range);
+        expect(texts(await ask(`${command} 10.0.0.1 ${n}`, s.li))).toEqual(range);
+      }
+    }
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'command refused',
+        text: 'cpu app01 -5',
+        reason: 'bad hours',
+      }),
+    );
+    // an IP alone is a server, not a number of hours
+    expect(texts(await ask('cpu 10.0.0.2', s.li))[0]).toMatch(/^app02（北京一号）近 24 小时 CPU/);
+    expect(texts(await ask('cpu 10.0.0.1 2e0', s.li))[0]).toMatch(
+      /^app01（北京一号）近 2 小时 CPU/,
+    );
   });
 });

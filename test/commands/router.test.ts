@@ -4,6 +4,7 @@ import { createCommandRouter, normaliseText } from '../../commands/router';
 import { statusCommand } from '../../commands/status';
 import type { Command } from '../../commands/types';
 import { describeEachEngine, resetDb } from '../helpers/db';
+import { captureLog } from '../helpers/log';
 import { room, seed, testDeps, type Seeded } from './seed';
 
 describe('normaliseText', () => {
@@ -120,6 +121,36 @@ describeEachEngine('command router', (db) => {
       null,
     );
     expect(r2).toEqual([{ kind: 'text', text: '抱歉，“状态”出错了，请稍后再试。' }]);
+  });
+
+  it('logs at most 500 characters of a refused message, with its length', async () => {
+    const { log, lines } = captureLog();
+    const router = createCommandRouter(createCommandRegistry(), { ...testDeps(db().ds).deps, log });
+    const huge = `天气 ${'云'.repeat(100 * 1024)}`;
+    expect(await router.handle(huge, s.li, null)).toEqual([
+      { kind: 'text', text: '没有这个命令。发送“帮助”查看可用命令。' },
+    ]);
+    expect(await router.handle(`订阅 ${'x'.repeat(600)}`, s.li, null)).toEqual([
+      { kind: 'text', text: '只有管理员可以使用“订阅”。' },
+    ]);
+    expect(lines.map(({ time: _time, ...l }) => l)).toEqual([
+      {
+        level: 40,
+        msg: 'command refused',
+        login: 'li',
+        room: null,
+        text: `${huge.slice(0, 500)}…(102403 chars)`,
+        reason: 'unknown command',
+      },
+      {
+        level: 40,
+        msg: 'command refused',
+        login: 'li',
+        room: null,
+        text: `订阅 ${'x'.repeat(497)}…(603 chars)`,
+        reason: 'admin only',
+      },
+    ]);
   });
 
   it('refuses admin-only commands to operators before running them', async () => {

@@ -1,11 +1,13 @@
-// Tests of 静默 / 解除静默 / 确认 through the router on both engines: exact replies, durations, rooms and access.
-import { Alarm, Silence } from '../../entities';
+// Tests of 静默 / 解除静默 / 确认 through the router on both engines: exact replies, durations, ids, rooms, access and refusal logs.
+import { Alarm, Silence, Site } from '../../entities';
 import { createCommandRegistry } from '../../commands/registry';
 import { createCommandRouter } from '../../commands/router';
 import { SILENCE_USAGE } from '../../commands/silence';
 import type { Caller, Reply, RoomContext } from '../../commands/types';
-import { silenceSite } from '../../src/alarms/silences';
+import { addUser } from '../../src/admin/users';
+import { ackAlarm, canManageSite, cancelSilence, silenceSite } from '../../src/alarms/silences';
 import { describeEachEngine, resetDb } from '../helpers/db';
+import { captureLog } from '../helpers/log';
 import { HOUR, NOW, room, seed, testDeps, type Seeded, type TestDeps } from './seed';
 
 const texts = (r: Reply[]) => r.map((x) => (x.kind === 'text' ? x.text : `[image ${x.name}]`));
@@ -109,6 +111,66 @@ describeEachEngine('静默 / 解除静默 / 确认', (db) => {
     );
   });
 
+  it('静默 answers a duration whose number is not a whole count with the range, not the usage', async () => {
+    const range = ['静默时长应在 1 分钟到 30 天之间。'];
+    for (const q of [
+      '静默 BJ01 -5m',
+      '静默 BJ01 1e309h',
+      '静默 BJ01 1.5h',
+      '静默 BJ01 0.5天',
+      '静默 BJ01 9999999m',
+      '静默 BJ01 -2 小时',
+      '静默 BJ01 1e309h DISK_FULL',
+      '静默 GZ 1e309h',
+    ]) {
+      expect(await ask(q, s.li)).toEqual(range);
+    }
+    expect(await silenceCount()).toBe(0);
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({
+        login: 'li',
+        text: '静默 BJ01 -5m',
+        reason: 'duration out of range',
+      }),
+    );
+  });
+
+  it('静默 with an alarm name over 128 characters is refused in words, logged capped at warn, and stores nothing', async () => {
+    const { log, lines } = captureLog();
+    const router = createCommandRouter(createCommandRegistry(), { ...t.deps, log });
+    const name = 'N'.repeat(100 * 1024);
+    const reply = await router.handle(`静默 BJ01 1h ${name}`, s.li, null);
+    expect(texts(reply)).toEqual(['告警名最多 128 个字符。']);
+    expect(texts(await router.handle(`静默 BJ01 1h ${'N'.repeat(129)}`, s.li, null))).toEqual([
+      '告警名最多 128 个字符。',
+    ]);
+    expect(await silenceCount()).toBe(0);
+    const logged = `静默 BJ01 1h ${name}`;
+    expect(lines.map(({ time: _time, ...l }) => l)).toEqual([
+      {
+        level: 40,
+        msg: 'command refused',
+        login: 'li',
+        room: null,
+        text: `${logged.slice(0, 500)}…(${logged.length} chars)`,
+        reason: 'alarm name too long',
+      },
+      {
+        level: 40,
+        msg: 'command refused',
+        login: 'li',
+        room: null,
+        text: `静默 BJ01 1h ${'N'.repeat(129)}`,
+        reason: 'alarm name too long',
+      },
+    ]);
+    expect(logged.length).toBe(102_411);
+    // 128 characters are fine
+    expect(await ask(`静默 BJ01 1h ${'N'.repeat(128)}`, s.li)).toEqual([
+      `已静默北京一号（BJ01）的 ${'N'.repeat(128)} 告警 1小时，至 11-25 22:00（静默编号 ${(await lastSilence()).id}）。`,
+    ]);
+  });
+
   it('静默 is refused for sites not the caller’s and, in a room, not the room’s', async () => {
     expect(await ask('静默 BJ02 2h', s.li)).toEqual([
       '没有找到该局点。您可查询的局点：BJ01 北京一号、SH01 上海移动',
@@ -156,6 +218,26 @@ describeEachEngine('静默 / 解除静默 / 确认', (db) => {
     expect(await ask('解除静默 abc', s.li)).toEqual([usage]);
   });
 
+  it('确认 and 解除静默 answer a number that cannot be an id with what an id is', async () => {
+    const alarmIdText = ['告警编号应为正整数；编号见“告警”列表中的 #编号。'];
+    const silenceIdText = ['静默编号应为正整数；发送“静默”查看当前静默及其编号。'];
+    for (const n of ['0', '-5', '1.5', '1e309', '#-1', '#0', '－３']) {
+      expect(await ask(`确认 ${n}`, s.li)).toEqual(alarmIdText);
+      expect(await ask(`解除静默 ${n}`, s.li)).toEqual(silenceIdText);
+    }
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({ login: 'li', text: '确认 1.5', reason: 'bad id number' }),
+    );
+    // a whole number is an id, found or not
+    expect(await ask('确认 99999999999', s.li)).toEqual(['没有找到告警 #99999999999。']);
+    expect(await ask('解除静默 ＃９９９', s.li)).toEqual(['没有找到静默 #999。']);
+    expect(
+      await db()
+        .ds.getRepository(Alarm)
+        .find({ where: { ackedBy: s.li.userId } }),
+    ).toEqual([]);
+  });
+
   it('确认 acknowledges an alarm once and then says who did', async () => {
     const disk = await alarmId('DISK_FULL');
     expect(await ask(`确认 ${disk}`, s.li)).toEqual([
@@ -194,5 +276,75 @@ describeEachEngine('静默 / 解除静默 / 确认', (db) => {
     expect(t.logs).toContainEqual(
       expect.objectContaining({ login: 'wang', text: `确认 ${mem}`, reason: 'unknown alarm' }),
     );
+  });
+
+  it('a user who manages a disabled site can neither silence nor ack there: answered like a nonexistent site', async () => {
+    const { ds } = db();
+    const off = await ds.getRepository(Site).findOneByOrFail({ code: 'OFF1' });
+    const zhaoUser = await addUser(
+      ds,
+      { login: 'zhao', password: 'password-1', displayName: '赵六', sites: ['OFF1', 'BJ02'] },
+      NOW,
+    );
+    const zhao: Caller = {
+      userId: zhaoUser.id,
+      login: 'zhao',
+      displayName: '赵六',
+      role: 'operator',
+    };
+    await ds.getRepository(Alarm).insert({
+      siteId: off.id,
+      name: 'OFF_ALARM',
+      node: 'n1',
+      description: 'on a disabled site',
+      raisedAt: NOW - HOUR,
+      resumedAt: null,
+      state: 'active',
+      lastSeenAt: NOW - HOUR,
+      createdAt: NOW - HOUR,
+      updatedAt: NOW - HOUR,
+    });
+    const offAlarm = await alarmId('OFF_ALARM');
+    // the chat
+    const unknownSite = ['没有找到该局点。您可查询的局点：BJ02 北京二号'];
+    expect(await ask('静默 NOPE 2h', zhao)).toEqual(unknownSite);
+    expect(await ask('静默 OFF1 2h', zhao)).toEqual(unknownSite);
+    expect(await ask('静默 停用局点 2h', s.admin)).toEqual(
+      await ask('静默 不存在的局点 2h', s.admin),
+    );
+    expect(await ask(`确认 ${offAlarm}`, zhao)).toEqual([`没有找到告警 #${offAlarm}。`]);
+    expect(await ask(`确认 ${offAlarm}`, s.admin)).toEqual([`没有找到告警 #${offAlarm}。`]);
+    // the domain rule the CLI and the portal rely on: the same error as for a nonexistent site
+    for (const userId of [zhao.userId, s.admin.userId]) {
+      expect(await canManageSite(ds, userId, off.id)).toBe(false);
+      const base = { userId, minutes: 60, alarmName: null, now: NOW };
+      const disabled = await silenceSite(ds, { ...base, siteId: off.id }).catch((e: Error) => e);
+      const missing = await silenceSite(ds, { ...base, siteId: 99_999 }).catch((e: Error) => e);
+      expect(disabled).toMatchObject({ code: 'NOT_FOUND', message: `No site #${off.id}.` });
+      expect(missing).toMatchObject({ code: 'NOT_FOUND', message: 'No site #99999.' });
+      await expect(ackAlarm(ds, { userId, alarmId: offAlarm, now: NOW })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: `No alarm #${offAlarm}.`,
+      });
+    }
+    const [{ id: offSilence }] = await ds.getRepository(Silence).save([
+      {
+        siteId: off.id,
+        alarmName: null,
+        startsAt: NOW,
+        endsAt: NOW + HOUR,
+        createdBy: zhao.userId,
+        createdAt: NOW,
+        cancelledAt: null,
+      },
+    ]);
+    await expect(
+      cancelSilence(ds, { userId: zhao.userId, silenceId: offSilence, now: NOW }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: `No silence #${offSilence}.` });
+    expect(await ask(`解除静默 ${offSilence}`, zhao)).toEqual([`没有找到静默 #${offSilence}。`]);
+    expect(await silenceCount()).toBe(1);
+    expect((await ds.getRepository(Alarm).findOneByOrFail({ id: offAlarm })).ackedBy).toBeNull();
+    // zhao's enabled site is still zhao's
+    expect(await canManageSite(ds, zhao.userId, s.sites.bj02.id)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 // Unit tests for loadConfig: defaults, JSON file via SITEWATCH_CONFIG, env overrides and all-at-once errors.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,8 @@ const DEFAULTS: Config = {
     chunkLines: 20_000,
     dayCloseGraceMinutes: 60,
     maxLineBytes: 65_536,
+    plausibleDaysBefore: 1,
+    plausibleDaysAfter: 1,
     units: { memory: 'M', disk: 'M' },
   },
 };
@@ -165,6 +168,8 @@ describe('loadConfig environment overrides', () => {
       SITEWATCH_INGEST_CHUNK_LINES: '100',
       SITEWATCH_INGEST_DAY_CLOSE_GRACE_MINUTES: '0',
       SITEWATCH_INGEST_MAX_LINE_BYTES: '1024',
+      SITEWATCH_INGEST_PLAUSIBLE_DAYS_BEFORE: '2',
+      SITEWATCH_INGEST_PLAUSIBLE_DAYS_AFTER: '3',
       SITEWATCH_MEMORY_UNIT: 'K',
       SITEWATCH_DISK_UNIT: 'G',
       SITEWATCH_AGENT_TOKEN: 'a-token-of-at-least-16-chars',
@@ -265,6 +270,8 @@ describe('loadConfig environment overrides', () => {
         chunkLines: 100,
         dayCloseGraceMinutes: 0,
         maxLineBytes: 1024,
+        plausibleDaysBefore: 2,
+        plausibleDaysAfter: 3,
         units: { memory: 'K', disk: 'G' },
       },
     });
@@ -298,6 +305,32 @@ describe('loadConfig environment overrides', () => {
       maxLineBytes: 64,
       dayCloseGraceMinutes: 1440,
     });
+  });
+
+  it('takes the plausibility window in whole days from 0 to 366, naming the variable', () => {
+    const c = loadConfig({
+      env: {
+        SITEWATCH_INGEST_PLAUSIBLE_DAYS_BEFORE: '0',
+        SITEWATCH_INGEST_PLAUSIBLE_DAYS_AFTER: '366',
+      },
+    });
+    expect([c.ingest.plausibleDaysBefore, c.ingest.plausibleDaysAfter]).toEqual([0, 366]);
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          env: {
+            SITEWATCH_INGEST_PLAUSIBLE_DAYS_BEFORE: '-1',
+            SITEWATCH_INGEST_PLAUSIBLE_DAYS_AFTER: '367',
+          },
+        }),
+      ),
+    ).toEqual([
+      'ingest.plausibleDaysBefore (from SITEWATCH_INGEST_PLAUSIBLE_DAYS_BEFORE) Too small: expected number to be >=0',
+      'ingest.plausibleDaysAfter (from SITEWATCH_INGEST_PLAUSIBLE_DAYS_AFTER) Too big: expected number to be <=366',
+    ]);
+    expect(
+      problemsOf(() => loadConfig({ overrides: { ingest: { plausibleDaysAfter: 0.5 } } })),
+    ).toEqual(['ingest.plausibleDaysAfter expected int, received number']);
   });
 
   it('lets overrides win over the environment', () => {
@@ -351,12 +384,38 @@ describe('loadConfig with a JSON file (SITEWATCH_CONFIG)', () => {
 
   it('reports a missing file', () => {
     const file = join(dir, 'missing.json');
-    const problems = problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: file } }));
-    expect(problems).toHaveLength(1);
-    expect(
-      problems[0].startsWith(`SITEWATCH_CONFIG file ${file} could not be read as JSON (`),
-    ).toBe(true);
-    expect(problems[0]).toContain('ENOENT');
+    expect(problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: file } }))).toEqual([
+      `SITEWATCH_CONFIG file ${file} does not exist`,
+    ]);
+  });
+
+  it.each([
+    ['a directory', () => dir],
+    ['a character device', () => '/dev/zero'],
+    [
+      'a FIFO',
+      () => {
+        const fifo = join(dir, 'config.fifo');
+        execFileSync('mkfifo', [fifo]);
+        return fifo;
+      },
+    ],
+  ])('refuses %s without reading it', (kind, make) => {
+    const file = make();
+    expect(problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: file } }))).toEqual([
+      `SITEWATCH_CONFIG file ${file} is not a regular file (${kind})`,
+    ]);
+  });
+
+  it('reads a file of up to 1 MiB and refuses a larger one', () => {
+    const max = schema.MAX_CONFIG_FILE_BYTES;
+    expect(max).toBe(1024 * 1024);
+    const fits = configFile(`{"timezone":"UTC"}${' '.repeat(max - 18)}`);
+    expect(loadConfig({ env: { SITEWATCH_CONFIG: fits } }).timezone).toBe('UTC');
+    const big = configFile(`{"timezone":"UTC"}${' '.repeat(max - 17)}`);
+    expect(problemsOf(() => loadConfig({ env: { SITEWATCH_CONFIG: big } }))).toEqual([
+      `SITEWATCH_CONFIG file ${big} is larger than 1 MiB`,
+    ]);
   });
 
   it.each([['[1, 2]'], ['"text"'], ['42'], ['null']])(

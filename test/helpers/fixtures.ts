@@ -1,4 +1,6 @@
 // Small builders for site file lines, so tests state their data the way sites write it.
+import type { AlarmChange } from '../../src/ingest/formats/types';
+import type { IngestServiceHooks } from '../../src/ingest/ingest-service';
 export const day = '20261124';
 export const infoPath = (d = day) => `/sys_monitor/system_info_${d}.txt`;
 export const alarmPath = (d = day) => `/sys_alarm/system_alarm_${d}.txt`;
@@ -50,4 +52,10 @@ export function cpuLines(n: number, site = 'S1', server = 'app1', d = day): stri
     out += cpuLine(server, '10.0.0.1', site, t, 10 + (i % 7), 5, 1, 84 - (i % 7));
   }
   return out;
+}
+
+/** The ingest hook for suites about something other than alarms: it keeps the changes it was told of. */
+export function alarmRecorder(): IngestServiceHooks & { changes: AlarmChange[] } {
+  const changes: AlarmChange[] = [];
+  return { changes, onAlarmChanges: async (_em, c) => void changes.push(...c) };
 }

@@ -102,6 +102,94 @@ describe('decodeLines with auto detection', () => {
   });
 });
 
+describe('decodeLines with bytes that are not valid in the encoding', () => {
+  const bytes = (...parts: (string | number[] | Buffer)[]) =>
+    Buffer.concat(
+      parts.map((p) => (typeof p === 'string' ? utf8(p) : Buffer.isBuffer(p) ? p : Buffer.from(p))),
+    );
+
+  it('utf8: marks the line with the column of the first bad byte, keeps an encoded U+FFFD', () => {
+    const buf = bytes(
+      'ok|1\n',
+      'ab|',
+      [0xff, 0xfe, 0xc3],
+      '|c\n',
+      '服务|',
+      [0xc3],
+      '\r\n',
+      'x|\ufffd|y\n',
+    );
+    expect(decodeLines(buf, 'utf8')).toEqual({
+      lines: ['ok|1', 'ab|\ufffd\ufffd\ufffd|c', '服务|\ufffd', 'x|\ufffd|y'],
+      used: 'utf8',
+      invalid: new Map([
+        [1, 'bytes not valid UTF-8 at column 4'],
+        [2, 'bytes not valid UTF-8 at column 4'],
+      ]),
+    });
+  });
+
+  it('utf8: finds the bad byte behind an encoded U+FFFD and after a character outside the BMP', () => {
+    expect(decodeLines(bytes('\ufffd😀a', [0x80], '\n'), 'utf8')).toEqual({
+      lines: ['\ufffd😀a\ufffd'],
+      used: 'utf8',
+      invalid: new Map([[0, 'bytes not valid UTF-8 at column 4']]),
+    });
+  });
+
+  it('gbk: marks a byte GBK does not know, with the column in characters', () => {
+    const buf = Buffer.concat([gbk('服务|正常\n服务|'), Buffer.from([0xff]), gbk('|x\n')]);
+    expect(decodeLines(buf, 'gbk')).toEqual({
+      lines: ['服务|正常', '服务|\ufffd|x'],
+      used: 'gbk',
+      invalid: new Map([[1, 'bytes not valid GBK at column 4']]),
+    });
+  });
+
+  it('gb18030: accepts an encoded U+FFFD and marks a bad byte after it', () => {
+    const buf = Buffer.concat([
+      iconv.encode('a|\ufffd|b\n', 'gb18030'),
+      iconv.encode('节点|\ufffd|', 'gb18030'),
+      Buffer.from([0x41, 0xff]),
+      Buffer.from('\n'),
+    ]);
+    expect(decodeLines(buf, 'gb18030')).toEqual({
+      lines: ['a|\ufffd|b', '节点|\ufffd|A\ufffd'],
+      used: 'gb18030',
+      invalid: new Map([[1, 'bytes not valid GB18030 at column 7']]),
+    });
+  });
+
+  it('auto: marks a line valid in neither UTF-8 nor GB18030, shown in the reading with fewer bad characters', () => {
+    const buf = Buffer.concat([
+      utf8('web01|正常\n'),
+      utf8('ab|'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      utf8('|c\n'),
+      gbk('服务|'),
+      Buffer.from([0xff]),
+      gbk('|x\n'),
+    ]);
+    expect(decodeLines(buf, 'auto')).toEqual({
+      lines: ['web01|正常', 'ab|\ufffd\ue48a|c', '服务|\ufffd|x'],
+      used: 'utf8',
+      invalid: new Map([
+        [1, 'bytes not valid UTF-8 or GB18030 at column 4'],
+        [2, 'bytes not valid UTF-8 at column 1, nor GB18030 at column 4'],
+      ]),
+    });
+  });
+
+  it('auto: still reports GB18030 as used when a valid GBK line sits next to a bad one', () => {
+    const buf = Buffer.concat([gbk('告警\n'), Buffer.from([0xff, 0x0a])]);
+    expect(decodeLines(buf, 'auto')).toEqual({
+      lines: ['告警', '\ufffd'],
+      used: 'gb18030',
+      invalid: new Map([[1, 'bytes not valid UTF-8 or GB18030 at column 1']]),
+    });
+  });
+});
+
 describe('isSupportedEncoding', () => {
   it.each([['auto'], ['utf8'], ['utf-8'], ['gbk'], ['GBK'], ['gb18030'], ['gb2312'], ['latin1']])(
     '%p is supported',

@@ -7,6 +7,7 @@ import { startOfDay } from '../../src/time';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
 import {
   alarmPath,
+  alarmRecorder,
   cpuLine,
   cpuLines,
   day,
@@ -31,7 +32,7 @@ describeEachEngine('HTTP ingest', (db) => {
   afterEach(() => srv?.close());
 
   const service = (over: Partial<Parameters<typeof createIngestService>[0]> = {}) =>
-    createIngestService({ ds: db().ds, config, now: () => NOW, ...over });
+    createIngestService({ ds: db().ds, config, now: () => NOW, hooks: alarmRecorder(), ...over });
   const count = async (table: string) =>
     Number((await db().ds.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const infoResult = (r: Awaited<ReturnType<ReturnType<typeof service>['run']>>) =>
@@ -267,6 +268,7 @@ describeEachEngine('HTTP ingest', (db) => {
       config: cfg,
       now: () => NOW,
       hooks: {
+        ...alarmRecorder(),
         beforeCommit: async () => {
           if (++chunks === 2) throw new Error('killed');
         },
@@ -275,7 +277,12 @@ describeEachEngine('HTTP ingest', (db) => {
     const r1 = await dying.run();
     expect(r1[0].ok).toBe(false);
     expect(await count('cpu_sample')).toBe(4);
-    const r2 = await createIngestService({ ds: db().ds, config: cfg, now: () => NOW }).run();
+    const r2 = await createIngestService({
+      ds: db().ds,
+      config: cfg,
+      now: () => NOW,
+      hooks: alarmRecorder(),
+    }).run();
     expect(infoResult(r2)).toMatchObject({ lines: 6, inserted: 6, duplicate: 0 });
     expect(await count('cpu_sample')).toBe(10);
   });

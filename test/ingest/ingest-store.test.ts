@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IngestCursor } from '../../entities';
+import { IngestCursor, IngestError } from '../../entities';
 import { addSite } from '../../src/admin/sites';
 import type { AlarmChange } from '../../src/ingest/formats/types';
 import { createIngestService } from '../../src/ingest/ingest-service';
@@ -221,5 +221,133 @@ describeEachEngine('ingest storage', (db) => {
     await run();
     const [row] = await db().ds.query('SELECT sampled_at FROM cpu_sample');
     expect(Number(row.sampled_at)).toBe(Date.UTC(2026, 10, 24, 7));
+  });
+  const quarantine = async () =>
+    (
+      await db()
+        .ds.getRepository(IngestError)
+        .find({ order: { kind: 'ASC', lineNo: 'ASC' } })
+    ).map((e) => [e.kind, e.lineNo, e.reason]);
+
+  it('quarantines times outside the file day ±1 day in every format and stores the rest', async () => {
+    const window = "2026-11-23 00:00 – 2026-11-26 00:00 (Asia/Shanghai), the file's day ±1 day";
+    write(
+      'sys_monitor',
+      `system_info_${day}.txt`,
+      'app1|10.0.0.1|S1|cpu|1|1|1|97|2026-11-24 08:00:00\n' +
+        'app1|10.0.0.1|S1|cpu|1|1|1|97|9999-12-31 23:59:59\n' +
+        'app1|10.0.0.1|S1|cpu|1|1|1|97|0001-01-01 00:00:00\n' +
+        'app2|10.0.0.2|S1|uptime|60|9999-12-31 23:59:59\n',
+    );
+    write(
+      'sys_alarm',
+      `system_alarm_${day}.txt`,
+      'S1|DISK_FULL|db1|d|9999-12-31 23:59:59||2026-11-24 08:00:30\n' +
+        'S1|CPU_HIGH|db1|d|2026-11-24 08:00:00|9999-12-31 00:00:00|2026-11-24 08:00:30\n' +
+        'S1|LINK_DOWN|gw1|d|2026-11-24 08:00:00||2026-11-24 08:00:30\n',
+    );
+    write('sys_service', `system_service_${day}.txt`, 'S1|1|1|1|1|1|1|1|9999-12-31 01:00:00\n');
+    await run();
+    expect(await quarantine()).toEqual([
+      ['system_alarm', 1, `alarm_time 9999-12-31 23:59:59 is outside ${window}`],
+      ['system_alarm', 2, `alarm_resume_time 9999-12-31 00:00:00 is outside ${window}`],
+      ['system_info', 2, `record_time 9999-12-31 23:59:59 is outside ${window}`],
+      ['system_info', 3, `record_time 0001-01-01 00:00:00 is outside ${window}`],
+      ['system_info', 4, `record_time 9999-12-31 23:59:59 is outside ${window}`],
+      ['system_service', 1, `record_time 9999-12-31 01:00:00 is outside ${window}`],
+    ]);
+    const servers = await db().ds.query('SELECT name, last_seen_at FROM server');
+    expect(servers.map((r: Record<string, unknown>) => [r.name, Number(r.last_seen_at)])).toEqual([
+      ['app1', at(day, '08:00')],
+    ]);
+    const alarms = await db().ds.query('SELECT name, state FROM alarm');
+    expect(alarms).toEqual([{ name: 'LINK_DOWN', state: 'active' }]);
+    expect(changes.map((c) => [c.change, c.name])).toEqual([['raised', 'LINK_DOWN']]);
+    const cpu = await db().ds.query('SELECT sampled_at FROM cpu_sample');
+    expect(cpu.map((r: Record<string, unknown>) => Number(r.sampled_at))).toEqual([
+      at(day, '08:00'),
+    ]);
+    expect(await db().ds.query('SELECT id FROM business_daily')).toEqual([]);
+  });
+
+  it('takes the window from the config: with 0 days before, a time of the day before is quarantined', async () => {
+    write(
+      'sys_monitor',
+      `system_info_${day}.txt`,
+      'app1|10.0.0.1|S1|cpu|1|1|1|97|2026-11-23 23:59:00\n' +
+        'app1|10.0.0.1|S1|cpu|1|1|1|97|2026-11-24 00:00:00\n',
+    );
+    await createIngestService({
+      ds: db().ds,
+      config: testConfig({ ingest: { retries: 0, backfillDays: 2, plausibleDaysBefore: 0 } }),
+      now: () => now,
+      hooks: { onAlarmChanges: async (_em, c) => void changes.push(...c) },
+    }).run({ site: 'S1' });
+    expect(await quarantine()).toEqual([
+      [
+        'system_info',
+        1,
+        "record_time 2026-11-23 23:59:00 is outside 2026-11-24 00:00 – 2026-11-26 00:00 (Asia/Shanghai), the file's day, 0 days before to 1 day after",
+      ],
+    ]);
+  });
+
+  it('quarantines junk in names, addresses, descriptions and bytes, and stores the rest of the file', async () => {
+    const cpu = (server: string, ip: string) =>
+      `${server}|${ip}|S1|cpu|1|1|1|97|2026-11-24 08:00:00\n`;
+    mkdirSync(join(dir, 'sys_monitor'), { recursive: true });
+    writeFileSync(
+      join(dir, 'sys_monitor', `system_info_${day}.txt`),
+      Buffer.concat([
+        Buffer.from(
+          cpu('app1', '10.0.0.1') +
+            cpu('app\u00002', '10.0.0.2') +
+            cpu('app\u00073', '10.0.0.3') +
+            cpu('app\u202e4', '10.0.0.4') +
+            cpu('app5', '<img src=x onerror=alert(1)>') +
+            'app6|10.0.0.6|S1|disk|/d',
+        ),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from(
+          '|1|2|2026-11-24 08:00:00\n' +
+            'app7|10.0.0.7|S1|disk|/数据\ufffd|1|2|2026-11-24 08:00:00\n' +
+            cpu('app8', 'fe80::1'),
+        ),
+      ]),
+    );
+    write(
+      'sys_alarm',
+      `system_alarm_${day}.txt`,
+      'S1|DISK_FULL|db1|/data\u0000 95%|2026-11-24 08:00:00||2026-11-24 08:00:30\n' +
+        'S1|DISK_FULL|db2|/data\t使用率 95%|2026-11-24 08:00:00||2026-11-24 08:00:30\n',
+    );
+    const r = await run();
+    expect(r[0].files.find((f) => f.kind === 'system_info' && f.day === day)).toMatchObject({
+      lines: 8,
+      inserted: 3,
+      quarantined: 5,
+    });
+    expect(await quarantine()).toEqual([
+      ['system_alarm', 1, 'alarm_desc contains a control character (U+0000)'],
+      ['system_info', 2, 'server_name contains a control character (U+0000)'],
+      ['system_info', 3, 'server_name contains a control character (U+0007)'],
+      ['system_info', 4, 'server_name contains a bidirectional control character (U+202E)'],
+      ['system_info', 5, 'server_ip "<img src=x onerror=alert(1)>" is not an IPv4 or IPv6 address'],
+      ['system_info', 6, 'bytes not valid UTF-8 or GB18030 at column 25'],
+    ]);
+    const bad = await db()
+      .ds.getRepository(IngestError)
+      .findOneByOrFail({ lineNo: 6, kind: 'system_info' });
+    expect(bad.raw).toBe('app6|10.0.0.6|S1|disk|/d\ufffd\ue48a|1|2|2026-11-24 08:00:00');
+    const servers = await db().ds.query('SELECT name, ip FROM server ORDER BY name');
+    expect(servers).toEqual([
+      { name: 'app1', ip: '10.0.0.1' },
+      { name: 'app7', ip: '10.0.0.7' },
+      { name: 'app8', ip: 'fe80::1' },
+    ]);
+    const disk = await db().ds.query('SELECT mount FROM disk_sample');
+    expect(disk).toEqual([{ mount: '/数据\ufffd' }]);
+    const alarms = await db().ds.query('SELECT node, description FROM alarm');
+    expect(alarms).toEqual([{ node: 'db2', description: '/data\t使用率 95%' }]);
   });
 });

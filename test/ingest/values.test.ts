@@ -39,6 +39,12 @@ describe('clip', () => {
     expect(clip('a'.repeat(41))).toBe(`${'a'.repeat(40)}…`);
     expect(clip('abcdef', 3)).toBe('abc…');
   });
+
+  it('shows control and bidirectional characters as escapes, after cutting', () => {
+    expect(clip('a\u0000b\u202ec\u009f\t')).toBe('a\\u0000b\\u202ec\\u009f\\u0009');
+    expect(clip('\u0007'.repeat(41))).toBe(`${'\\u0007'.repeat(40)}…`);
+    expect(clip('数据库 ok')).toBe('数据库 ok');
+  });
 });
 
 describe('parseTime', () => {

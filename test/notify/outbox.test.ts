@@ -143,6 +143,26 @@ describeEachEngine('outbox', (db) => {
     ]);
   });
 
+  it('claims only the channels a process can send, leaving the rest for a hub that has them', async () => {
+    const { ds } = db();
+    await enqueue(
+      ds.manager,
+      [
+        entry('w', 'room:运维群', 'wechat'),
+        entry('m', 'li@example.com'),
+        entry('r', 'ops', 'wecom'),
+      ],
+      NOW,
+    );
+    expect(await claimDue(ds, 'cli', NOW, 1000, 10, [])).toEqual([]);
+    expect(
+      (await claimDue(ds, 'cli', NOW, 1000, 10, ['email', 'wecom'])).map((r) => r.channel),
+    ).toEqual(['email', 'wecom']);
+    expect((await claimDue(ds, 'hub-a', NOW, 1000, 10)).map((r) => r.recipient)).toEqual([
+      'room:运维群',
+    ]);
+  });
+
   it('an expired claim is taken over, and the first owner may no longer record the delivery', async () => {
     const { ds } = db();
     await enqueue(ds.manager, [entry('e', 'li@example.com')], NOW);

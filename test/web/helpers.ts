@@ -15,10 +15,18 @@ export { NOW, MIN, HOUR };
 /** A fixed secret so that signed cookies stay valid across app instances of one test. */
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef';
 
-/** The portal on `ds` with a fixed clock (NOW unless given) and test config (web overrides merged). */
+/**
+ * The portal on `ds` with a fixed clock (NOW unless given) and test config (web overrides merged);
+ * `setup` may add routes or hooks of a test before the app is ready.
+ */
 export async function createTestWeb(
   ds: DataSource,
-  o: { now?: () => number; web?: Record<string, unknown>; deps?: Partial<WebDeps> } = {},
+  o: {
+    now?: () => number;
+    web?: Record<string, unknown>;
+    deps?: Partial<WebDeps>;
+    setup?: (app: FastifyInstance) => void;
+  } = {},
 ): Promise<FastifyInstance> {
   const config = testConfig({
     web: { enabled: true, port: 0, sessionSecret: TEST_SESSION_SECRET, ...o.web },
@@ -31,6 +39,7 @@ export async function createTestWeb(
     dict: loadAlarmDict(config.alarms.dictPath),
     ...o.deps,
   });
+  o.setup?.(app);
   await app.ready();
   return app;
 }

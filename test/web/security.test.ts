@@ -212,21 +212,49 @@ describeEachEngine('web security', (db) => {
       }
     });
 
-    it('is rate-limited per account, whatever the address', async () => {
+    it('does not let wrong passwords from one address lock the account out from another', async () => {
       const a = await web({ web: { loginPerMinute: 3 } });
-      for (const [i, name] of ['li', 'LI', ' li '].entries()) {
-        const r = await attempt(a, name, 'wrong-password', { ip: `10.9.1.${i + 1}` });
+      for (const name of ['li', 'LI', ' li ']) {
+        const r = await attempt(a, name, 'wrong-password', { ip: '10.9.1.1' });
         expect([name, r.res.statusCode]).toEqual([name, 401]);
       }
-      // The fourth try, from a fresh address and with the right password, is refused.
-      const fourth = await attempt(a, 'li', PASSWORD, { ip: '10.9.1.4' });
+      // The attacker's address is refused, even with the right password.
+      const fourth = await attempt(a, 'li', PASSWORD, { ip: '10.9.1.1' });
       expect(fourth.res.statusCode).toBe(429);
+      expect(fourth.res.headers['retry-after']).toBe('60');
       expect(fourth.res.body).toContain(THROTTLED);
       expect(fourth.after === null || !(await signedIn(a, fourth.after))).toBe(true);
       expect(await signedIn(a, fourth.before)).toBe(false);
+      // The real user, at another address, signs in.
+      const user = await attempt(a, 'li', PASSWORD, { ip: '10.9.1.2' });
+      expect(user.res.statusCode).toBe(303);
+      expect(await signedIn(a, user.after!)).toBe(true);
+    });
+
+    it('is rate-limited per account across all addresses at 10 × loginPerMinute', async () => {
+      let clock = NOW;
+      const a = await web({ now: () => clock, web: { loginPerMinute: 3 } });
+      // One wrong password from each of 30 addresses, a second apart: no address is limited.
+      for (let i = 1; i <= 30; i++) {
+        const name = ['li', 'LI', ' li '][i % 3];
+        const r = await attempt(a, name, 'wrong-password', { ip: `10.9.4.${i}` });
+        expect([i, r.res.statusCode]).toEqual([i, 401]);
+        clock += 1_000;
+      }
+      // The 31st, from a fresh address and with the right password, is refused until the window ends.
+      const refused = await attempt(a, 'li', PASSWORD, { ip: '10.9.4.31' });
+      expect(refused.res.statusCode).toBe(429);
+      expect(refused.res.headers['retry-after']).toBe('30');
+      expect(refused.res.body).toContain(THROTTLED);
+      expect(refused.after === null || !(await signedIn(a, refused.after))).toBe(true);
       // Another account is not affected.
-      const other = await attempt(a, 'wang', PASSWORD, { ip: '10.9.1.5' });
+      const other = await attempt(a, 'wang', PASSWORD, { ip: '10.9.4.32' });
       expect(other.res.statusCode).toBe(303);
+      // Once the window is over, the account opens again.
+      clock = NOW + 60_000;
+      const later = await attempt(a, 'li', PASSWORD, { ip: '10.9.4.33' });
+      expect(later.res.statusCode).toBe(303);
+      expect(await signedIn(a, later.after!)).toBe(true);
     });
 
     it('counts attempts on every hub of the database together', async () => {
@@ -234,12 +262,12 @@ describeEachEngine('web security', (db) => {
         await web({ web: { loginPerMinute: 3 } }),
         await web({ web: { loginPerMinute: 3 } }),
       ];
-      for (const [i, hub] of [0, 1, 0].entries()) {
-        const r = await attempt(hubs[hub], 'li', 'wrong-password', { ip: `10.9.3.${i + 1}` });
+      for (const hub of [0, 1, 0]) {
+        const r = await attempt(hubs[hub], 'li', 'wrong-password', { ip: '10.9.3.1' });
         expect([hub, r.res.statusCode]).toEqual([hub, 401]);
       }
       // The fourth try goes to the other hub, which has seen one of them: refused all the same.
-      const fourth = await attempt(hubs[1], 'li', PASSWORD, { ip: '10.9.3.4' });
+      const fourth = await attempt(hubs[1], 'li', PASSWORD, { ip: '10.9.3.1' });
       expect(fourth.res.statusCode).toBe(429);
       expect(fourth.res.body).toContain(THROTTLED);
     });

@@ -13,7 +13,7 @@ export function registerDb(program: Command, ctx: CliContext): void {
           const applied = await migrate(ds);
           ctx.out(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Schema is up to date.\n');
         },
-        { migrate: false },
+        { migrate: false, create: true },
       ),
     );
 }

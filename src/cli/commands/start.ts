@@ -1,11 +1,13 @@
 // `sitewatch start` (the hub: schedule + WeChat bot) and `sitewatch bot` (the bot alone), until SIGINT/SIGTERM.
 import type { Command } from 'commander';
+import { assertDatabaseFile } from '../../db/data-source';
 import { type AppOptions, createApp } from '../../main';
 import type { CliContext } from '../context';
 
 export function registerStart(program: Command, ctx: CliContext): void {
-  const run = async (what: string, opts: AppOptions) => {
+  const run = async (what: string, opts: AppOptions, create = true) => {
     const cfg = ctx.config();
+    if (!create) assertDatabaseFile(cfg.db.url, { create });
     const log = ctx.log();
     const app = await createApp(cfg, log, opts);
     await app.start();
@@ -31,5 +33,6 @@ export function registerStart(program: Command, ctx: CliContext): void {
   program
     .command('bot')
     .description('run only the WeChat bot (prints the login QR code), until stopped')
-    .action(() => run('bot', { bot: true, schedule: false, web: false }));
+    // The bot alone makes no database: on a mistyped URL it would answer from an empty one.
+    .action(() => run('bot', { bot: true, schedule: false, web: false }, false));
 }

@@ -1,7 +1,7 @@
 // system_alarm_YYYYmmdd.txt: alarms keyed by (site, name, node, alarm_time); a resume time resolves one.
 import type { EntityManager } from 'typeorm';
 import { insertIgnore, updateById } from '../../db/bulk';
-import { LineError, clip } from '../values';
+import { LineError, checkName, checkText, clip } from '../values';
 import type { AlarmChange, FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
 export interface AlarmRecord {
@@ -16,6 +16,7 @@ export interface AlarmRecord {
 export function parseSystemAlarm(f: string[], ctx: ParseContext): AlarmRecord {
   if (f.length < 7) throw new LineError(`expected 7 fields, found ${f.length}`);
   if (f[0] !== ctx.siteCode) {
+    checkName(f[0], 'site_id');
     throw new LineError(`site_id "${clip(f[0])}" does not belong to site "${ctx.siteCode}"`);
   }
   const name = f[1];
@@ -24,11 +25,10 @@ export function parseSystemAlarm(f: string[], ctx: ParseContext): AlarmRecord {
     throw new LineError('alarm_name is empty or longer than 128 characters');
   if (!node || node.length > 128)
     throw new LineError('alarm_node is empty or longer than 128 characters');
+  checkName(name, 'alarm_name');
+  checkName(node, 'alarm_node');
   // A description may itself contain '|': everything between node and the three times belongs to it.
-  const description = f
-    .slice(3, f.length - 3)
-    .join('|')
-    .slice(0, 1024);
+  const description = checkText(f.slice(3, f.length - 3).join('|'), 'alarm_desc').slice(0, 1024);
   const raisedAt = ctx.time(f[f.length - 3], 'alarm_time');
   const resumeRaw = f[f.length - 2];
   const resumedAt = resumeRaw === '' ? null : ctx.time(resumeRaw, 'alarm_resume_time');

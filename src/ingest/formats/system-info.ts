@@ -1,7 +1,16 @@
 // system_info_YYYYmmdd.txt: per-server cpu / mem / disk samples plus os, uptime and node lines.
+import { isIP } from 'node:net';
 import { insertIgnore, updateById, updateWhereIdIn, upsert } from '../../db/bulk';
 import { SAMPLE_KINDS, SAMPLE_TABLES, type SampleKind } from '../../db/tables';
-import { LineError, clip, flatCopy, parseBytes, parseCount, parsePercent } from '../values';
+import {
+  LineError,
+  checkName,
+  clip,
+  flatCopy,
+  parseBytes,
+  parseCount,
+  parsePercent,
+} from '../values';
 import type { FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
 interface Base {
@@ -55,11 +64,14 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
     throw new LineError(`${type} line needs ${arity[0] + 5} fields, found ${f.length}`);
   }
   if (siteCode !== ctx.siteCode) {
+    checkName(siteCode, 'site_id');
     throw new LineError(`site_id "${clip(siteCode)}" does not belong to site "${ctx.siteCode}"`);
   }
   if (!server) throw new LineError('server_name is empty');
   if (server.length > 128) throw new LineError('server_name is longer than 128 characters');
+  checkName(server, 'server_name');
   if (!ip || ip.length > 64) throw new LineError('server_ip is empty or longer than 64 characters');
+  if (isIP(ip) === 0) throw new LineError(`server_ip "${clip(ip)}" is not an IPv4 or IPv6 address`);
   const at = ctx.time(f[f.length - 1], 'record_time');
   // Plain literals, not a spread of shared fields: spreading cost more than the rest of the parse.
   switch (type) {
@@ -91,6 +103,7 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
       const mount = f[4];
       if (!mount) throw new LineError('disk mount point is empty');
       if (mount.length > 255) throw new LineError('disk mount point is longer than 255 characters');
+      checkName(mount, 'disk mount point');
       const used = parseBytes(f[5], ctx.units.disk, 'disk_used');
       const total = parseBytes(f[6], ctx.units.disk, 'disk_total');
       if (used > total) throw new LineError(`disk_used ${f[5]} is larger than disk_total ${f[6]}`);
@@ -103,8 +116,8 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
         ip,
         at,
         type,
-        osName: f[4].slice(0, 128),
-        osVersion: n === 2 ? f[5].slice(0, 128) : '',
+        osName: checkName(f[4], 'os name').slice(0, 128),
+        osVersion: n === 2 ? checkName(f[5], 'os version').slice(0, 128) : '',
       };
     case 'uptime':
       return { server, ip, at, type, seconds: parseCount(f[4].replace(/s$/i, ''), 'uptime') };
@@ -112,6 +125,7 @@ export function parseSystemInfo(f: string[], ctx: ParseContext): SystemInfoRecor
       const node = f[4];
       if (!node || node.length > 128)
         throw new LineError('node name is empty or longer than 128 characters');
+      checkName(node, 'node name');
       const s = f[5].toLowerCase();
       const status = UP.has(s) ? 'up' : DOWN.has(s) ? 'down' : null;
       if (!status) throw new LineError(`node status "${clip(f[5])}" is neither up nor down`);

@@ -1,6 +1,6 @@
 // system_service_YYYYmmdd.txt: a site's business figures for the day before the record's date.
 import { addDays, isoDay } from '../../time';
-import { LineError, clip, parseCount } from '../values';
+import { LineError, checkName, clip, parseCount } from '../values';
 import type { FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
 /** One day's business figures: opens, closes, total users, calls, pushes (shows), MO, MT. */
@@ -33,6 +33,7 @@ const COLS = [
 export function parseSystemService(f: string[], ctx: ParseContext): ServiceRecord {
   if (f.length !== 9) throw new LineError(`expected 9 fields, found ${f.length}`);
   if (f[0] !== ctx.siteCode) {
+    checkName(f[0], 'site_id');
     throw new LineError(`site_id "${clip(f[0])}" does not belong to site "${ctx.siteCode}"`);
   }
   const v = COLS.map((name, i) => parseCount(f[i + 1], name));

@@ -8,8 +8,11 @@ import type { ServerCache } from '../server-cache';
 export interface ParseContext {
   siteCode: string;
   tz: string;
+  /** Parses a time field; per file (see forFileDay) it also refuses times outside the file's window. */
   time: (raw: string, field: string) => number;
   units: { memory: ByteUnit; disk: ByteUnit };
+  /** Days before and after the file's day a time may lie (ingest.plausibleDays*); default 1 and 1. */
+  plausibleDays?: { before: number; after: number };
 }
 
 /** A change to an alarm made by an ingest, handed to hooks inside the same transaction. */

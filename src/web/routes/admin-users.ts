@@ -11,6 +11,7 @@ import { affectedRows } from '../../db/dialect';
 import { SitewatchError } from '../../errors';
 import { type WebDeps, renderPage, userOf } from '../context';
 import { requireAdmin } from '../guards';
+import { redirectLocal } from '../redirect';
 import {
   adminAction,
   adminMessages,
@@ -187,7 +188,7 @@ export const adminUsersRoutes: WebRoute = {
       );
     };
 
-    app.get('/admin', async (_req, reply) => reply.redirect('/admin/users', 303));
+    app.get('/admin', async (_req, reply) => redirectLocal(reply, '/admin/users'));
     app.get('/admin/users', async (req, reply) => listPage(req, reply));
     app.get('/api/admin/users', async (_req, reply) => {
       reply.header('cache-control', 'no-store');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SitewatchError } from '../../errors';
 import { formatInstant } from '../../time';
 import type { Messages } from '../i18n';
+import { redirectLocal } from '../redirect';
 
 export const adminMessages: Messages = {
   zh: {
@@ -257,7 +258,7 @@ export function doneOf(req: FastifyRequest): string | null {
 }
 
 export function redirectDone(reply: FastifyReply, url: string, done: string): FastifyReply {
-  return reply.redirect(`${url}${url.includes('?') ? '&' : '?'}done=${done}`, 303);
+  return redirectLocal(reply, `${url}${url.includes('?') ? '&' : '?'}done=${done}`);
 }
 
 export const formatAt = (ms: number | null, tz: string) =>

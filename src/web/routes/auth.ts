@@ -1,9 +1,10 @@
-// Login and logout: one error for unknown user and wrong password, rate limits per address and account, session id rotated.
+// Login and logout: one error for unknown user and wrong password, rate limits per address and per account, session id rotated.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { User } from '../../../entities';
 import { hashPassword, verifyPassword } from '../../auth/password';
 import { type WebDeps, renderPage } from '../context';
+import { localPath, redirectLocal } from '../redirect';
 import type { WebRoute } from './types';
 
 const loginBody = z.object({
@@ -12,16 +13,8 @@ const loginBody = z.object({
   next: z.string().optional(),
 });
 
-/** Only local paths are followed after login: never another site (open redirect). */
-export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/';
-  // Browsers drop tabs and newlines from URLs and read a backslash as "/": "/<tab>/evil" would become "//evil".
-  for (const ch of next) {
-    const c = ch.charCodeAt(0);
-    if (c < 0x20 || c === 0x7f || ch === '\\') return '/';
-  }
-  return next;
-}
+/** An account's attempts from all addresses together may reach this many times the per-address limit. */
+export const ACCOUNT_CEILING_FACTOR = 10;
 
 let dummyHash: Promise<string> | null = null;
 
@@ -29,26 +22,28 @@ export const authRoutes: WebRoute = {
   name: 'auth',
   register(app: FastifyInstance, deps: WebDeps) {
     const perMinute = deps.config.web.loginPerMinute;
-    const byAddress = app.createRateLimit({
-      max: perMinute,
-      timeWindow: 60_000,
-      keyGenerator: (req) => `addr:${req.ip}`,
-    });
-    const byAccount = app.createRateLimit({
-      max: perMinute,
-      timeWindow: 60_000,
-      keyGenerator: (req) => {
+    const limiter = (max: number, key: (req: FastifyRequest) => string) =>
+      app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: key });
+    // Per address, whatever the account: this also caps each account from that address. Per account
+    // from all addresses, a higher ceiling: an attacker's wrong passwords from a few addresses do not
+    // lock the real user out, but a spread-out guessing attack still stops.
+    const limits = [
+      limiter(perMinute, (req) => `addr:${req.ip}`),
+      limiter(perMinute * ACCOUNT_CEILING_FACTOR, (req) => {
         const login = (req.body as { login?: unknown } | undefined)?.login;
         return `acct:${typeof login === 'string' ? login.trim().toLowerCase() : ''}`;
-      },
-    });
-    // Both limits count every attempt. (Two app.rateLimit() hooks on one route would not: the
+      }),
+    ];
+    // Every limit counts every attempt. (Two app.rateLimit() hooks on one route would not: the
     // plugin marks the request after the first and skips the second.)
     const limitLogin = async (req: FastifyRequest, reply: FastifyReply) => {
-      const limits = [await byAddress(req), await byAccount(req)];
-      const hit = limits.find((l) => !l.isAllowed && l.isExceeded);
-      if (!hit || hit.isAllowed) return;
-      reply.header('retry-after', hit.ttlInSeconds);
+      let retryAfter: number | null = null;
+      for (const limit of limits) {
+        const l = await limit(req);
+        if (!l.isAllowed && l.isExceeded) retryAfter = Math.max(retryAfter ?? 0, l.ttlInSeconds);
+      }
+      if (retryAfter === null) return;
+      reply.header('retry-after', retryAfter);
       throw Object.assign(new Error('too many login attempts'), {
         statusCode: 429,
         code: 'SW_LOGIN_THROTTLED',
@@ -56,10 +51,10 @@ export const authRoutes: WebRoute = {
     };
 
     app.get('/login', async (req, reply) => {
-      if (req.session.get('user')) return reply.redirect('/', 303);
-      const q = req.query as { next?: string; out?: string };
+      if (req.session.get('user')) return redirectLocal(reply, '/');
+      const q = req.query as { next?: unknown; out?: unknown };
       return renderPage(req, reply, deps, 'login.eta', {
-        next: safeNext(q.next),
+        next: localPath(q.next),
         error: null,
         notice: q.out === '1' ? 'loggedOut' : null,
       });
@@ -67,7 +62,7 @@ export const authRoutes: WebRoute = {
 
     app.post('/login', { preHandler: limitLogin }, async (req, reply) => {
       const parsed = loginBody.safeParse(req.body);
-      const next = safeNext(parsed.success ? parsed.data.next : undefined);
+      const next = localPath(parsed.success ? parsed.data.next : undefined);
       const fail = () => {
         reply.code(401);
         return renderPage(req, reply, deps, 'login.eta', {
@@ -100,14 +95,14 @@ export const authRoutes: WebRoute = {
         role: user.role,
       });
       req.log.info({ login: user.login, ip: req.ip }, 'portal login');
-      return reply.redirect(next, 303);
+      return redirectLocal(reply, next);
     });
 
     app.post('/logout', async (req, reply) => {
       const login = req.session.get('user')?.login;
       await req.session.destroy();
       if (login) req.log.info({ login }, 'portal logout');
-      return reply.redirect('/login?out=1', 303);
+      return redirectLocal(reply, '/login?out=1');
     });
 
     app.get('/lang/:lang', async (req, reply) => {
@@ -119,8 +114,7 @@ export const authRoutes: WebRoute = {
           httpOnly: true,
           maxAge: 365 * 86400,
         });
-      const back = safeNext((req.query as { next?: string }).next);
-      return reply.redirect(back, 303);
+      return redirectLocal(reply, (req.query as { next?: unknown }).next);
     });
   },
 };

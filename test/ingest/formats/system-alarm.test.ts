@@ -2,6 +2,7 @@
 import { LineError, createTimeParser } from '../../../src/ingest/values';
 import type { ParseContext } from '../../../src/ingest/formats/types';
 import { parseSystemAlarm, systemAlarm } from '../../../src/ingest/formats/system-alarm';
+import { forFileDay } from '../../../src/ingest/plausible';
 
 const ctx: ParseContext = {
   siteCode: 'S1',
@@ -16,9 +17,9 @@ const RAISED_AT = Date.UTC(2026, 10, 25, 0, 0);
 const RESUMED_AT = Date.UTC(2026, 10, 25, 0, 20);
 const RECORDED_AT = Date.UTC(2026, 10, 25, 0, 30);
 
-function errorOf(f: string[]): string {
+function errorOf(f: string[], c: ParseContext = ctx): string {
   try {
-    parseSystemAlarm(f, ctx);
+    parseSystemAlarm(f, c);
   } catch (e) {
     if (e instanceof LineError) return e.message;
     throw e;
@@ -162,5 +163,79 @@ describe('parseSystemAlarm', () => {
       'record_time "x" is not a time (expected YYYY-mm-dd HH:MM:SS)',
     );
     expect(errorOf(['S1', 'N', 'n1', 'd', RAISED, '', ''])).toBe('record_time is empty');
+  });
+  describe('control and bidirectional characters', () => {
+    it('quarantines them in the alarm name and node, naming the field', () => {
+      expect(errorOf(['S1', 'DISK\u0000FULL', 'n1', 'd', RAISED, '', RECORDED])).toBe(
+        'alarm_name contains a control character (U+0000)',
+      );
+      expect(errorOf(['S1', 'N', 'db\u202e1', 'd', RAISED, '', RECORDED])).toBe(
+        'alarm_node contains a bidirectional control character (U+202E)',
+      );
+      expect(errorOf(['S1', 'N', 'db\u00071', 'd', RAISED, '', RECORDED])).toBe(
+        'alarm_node contains a control character (U+0007)',
+      );
+      expect(errorOf(['S\u200e1', 'N', 'n1', 'd', RAISED, '', RECORDED])).toBe(
+        'site_id contains a bidirectional control character (U+200E)',
+      );
+    });
+
+    it.each([['0000'], ['0007'], ['001B'], ['007F'], ['009B']])(
+      'quarantines U+%s in the description',
+      (code) => {
+        const ch = String.fromCharCode(parseInt(code, 16));
+        expect(errorOf(['S1', 'N', 'n1', `disk${ch} full`, RAISED, '', RECORDED])).toBe(
+          `alarm_desc contains a control character (U+${code})`,
+        );
+      },
+    );
+
+    it('keeps a printable description: tabs, Chinese, right-to-left text and "|" pieces', () => {
+      const desc = ['磁盘\t使用率 95%', ' עברית \u200f', ''];
+      expect(
+        parseSystemAlarm(['S1', 'N', 'n1', ...desc, RAISED, '', RECORDED], ctx).description,
+      ).toBe('磁盘\t使用率 95%| עברית \u200f|');
+      expect(errorOf(['S1', 'N', 'n1', 'a', 'b\u0000', RAISED, '', RECORDED])).toBe(
+        'alarm_desc contains a control character (U+0000)',
+      );
+    });
+  });
+
+  describe('times against the file day', () => {
+    const inFile = forFileDay(ctx, '20261125');
+    const WINDOW = "2026-11-24 00:00 – 2026-11-27 00:00 (Asia/Shanghai), the file's day ±1 day";
+
+    it('quarantines an alarm, resume or record time outside the window, naming the field', () => {
+      expect(errorOf(['S1', 'N', 'n1', 'd', '9999-12-31 23:59:59', '', RECORDED], inFile)).toBe(
+        `alarm_time 9999-12-31 23:59:59 is outside ${WINDOW}`,
+      );
+      expect(errorOf(['S1', 'N', 'n1', 'd', '0001-01-01 00:00:00', '', RECORDED], inFile)).toBe(
+        'alarm_time 0001-01-01 00:00:00 is before 2000-01-01 00:00 (Asia/Shanghai): no alarm is that old',
+      );
+      expect(errorOf(['S1', 'N', 'n1', 'd', RAISED, '9999-12-31 00:00:00', RECORDED], inFile)).toBe(
+        `alarm_resume_time 9999-12-31 00:00:00 is outside ${WINDOW}`,
+      );
+      expect(errorOf(['S1', 'N', 'n1', 'd', RAISED, '', '2026-11-27 00:00:00'], inFile)).toBe(
+        `record_time 2026-11-27 00:00:00 is outside ${WINDOW}`,
+      );
+    });
+
+    it('accepts an alarm raised long before the file day (still open, listed again), and still orders them', () => {
+      expect(
+        parseSystemAlarm(['S1', 'N', 'n1', 'd', '2026-11-24 23:00:00', RESUMED, RECORDED], inFile),
+      ).toMatchObject({ raisedAt: Date.UTC(2026, 10, 24, 15), resumedAt: RESUMED_AT });
+      expect(errorOf(['S1', 'N', 'n1', 'd', RESUMED, RAISED, RECORDED], inFile)).toBe(
+        'alarm_resume_time is before alarm_time',
+      );
+      expect(
+        parseSystemAlarm(['S1', 'N', 'n1', 'd', '2026-09-01 08:00:00', RESUMED, RECORDED], inFile),
+      ).toMatchObject({ raisedAt: Date.UTC(2026, 8, 1, 0), resumedAt: RESUMED_AT });
+      expect(
+        parseSystemAlarm(['S1', 'N', 'n1', 'd', '2000-01-01 00:00:00', '', RECORDED], inFile),
+      ).toMatchObject({ raisedAt: Date.UTC(1999, 11, 31, 16), resumedAt: null });
+      expect(errorOf(['S1', 'N', 'n1', 'd', '1999-12-31 23:59:59', '', RECORDED], inFile)).toBe(
+        'alarm_time 1999-12-31 23:59:59 is before 2000-01-01 00:00 (Asia/Shanghai): no alarm is that old',
+      );
+    });
   });
 });

@@ -2,6 +2,7 @@
 import { LineError, createTimeParser } from '../../../src/ingest/values';
 import type { ParseContext } from '../../../src/ingest/formats/types';
 import { parseSystemInfo, systemInfo } from '../../../src/ingest/formats/system-info';
+import { forFileDay } from '../../../src/ingest/plausible';
 
 const ctx: ParseContext = {
   siteCode: 'S1',
@@ -358,11 +359,9 @@ describe('parseSystemInfo', () => {
       expect(errorOf(['web01', '1'.repeat(65), 'S1', 'uptime', '5', T])).toBe(
         'server_ip is empty or longer than 64 characters',
       );
-      expect(
-        parseSystemInfo(['s'.repeat(128), '1'.repeat(64), 'S1', 'uptime', '5', T], ctx),
-      ).toEqual({
+      expect(parseSystemInfo(['s'.repeat(128), '10.0.0.1', 'S1', 'uptime', '5', T], ctx)).toEqual({
         server: 's'.repeat(128),
-        ip: '1'.repeat(64),
+        ip: '10.0.0.1',
         at: AT,
         type: 'uptime',
         seconds: 5,
@@ -384,6 +383,170 @@ describe('parseSystemInfo', () => {
         'record_time "later" is not a time (expected YYYY-mm-dd HH:MM:SS)',
       );
       expect(errorOf(['web01', '10.0.0.1', 'S1', 'uptime', '5', ''])).toBe('record_time is empty');
+    });
+  });
+
+  describe('control and bidirectional characters in names', () => {
+    it.each([
+      ['0000', 'a control character (U+0000)'],
+      ['0007', 'a control character (U+0007)'],
+      ['001B', 'a control character (U+001B)'],
+      ['007F', 'a control character (U+007F)'],
+      ['0085', 'a control character (U+0085)'],
+      ['009F', 'a control character (U+009F)'],
+      ['202A', 'a bidirectional control character (U+202A)'],
+      ['202E', 'a bidirectional control character (U+202E)'],
+      ['2066', 'a bidirectional control character (U+2066)'],
+      ['2069', 'a bidirectional control character (U+2069)'],
+      ['200E', 'a bidirectional control character (U+200E)'],
+      ['200F', 'a bidirectional control character (U+200F)'],
+      ['061C', 'a bidirectional control character (U+061C)'],
+    ])('quarantines U+%s in server_name', (code, what) => {
+      const ch = String.fromCharCode(parseInt(code, 16));
+      expect(errorOf([`web${ch}01`, '10.0.0.1', 'S1', 'uptime', '5', T])).toBe(
+        `server_name contains ${what}`,
+      );
+    });
+
+    it('names the field it found one in', () => {
+      expect(errorOf(line('disk', '/da\u0000ta', '1', '2'))).toBe(
+        'disk mount point contains a control character (U+0000)',
+      );
+      expect(errorOf(line('node', 'ngi\u202enx', 'up'))).toBe(
+        'node name contains a bidirectional control character (U+202E)',
+      );
+      expect(errorOf(line('os', 'Cent\u0008OS', '7'))).toBe(
+        'os name contains a control character (U+0008)',
+      );
+      expect(errorOf(line('os', 'CentOS', '7\u200f'))).toBe(
+        'os version contains a bidirectional control character (U+200F)',
+      );
+      expect(errorOf(['web01', '10.0.0.1', 'S1\u0007', 'uptime', '5', T])).toBe(
+        'site_id contains a control character (U+0007)',
+      );
+    });
+
+    it('refuses a TAB in a name, keeps Chinese and an encoded replacement character', () => {
+      expect(errorOf(['web\t01', '10.0.0.1', 'S1', 'uptime', '5', T])).toBe(
+        'server_name contains a control character (U+0009)',
+      );
+      expect(
+        parseSystemInfo(['数据库-01', '10.0.0.1', 'S1', 'disk', '/数据\ufffd', '1', '2', T], ctx),
+      ).toMatchObject({
+        server: '数据库-01',
+        mount: '/数据\ufffd',
+      });
+    });
+
+    it('shows such characters escaped when a reason quotes the value', () => {
+      expect(errorOf(line('gpu\u001b[31m', '1'))).toBe(
+        'unknown type "gpu\\u001b[31m" (expected cpu, mem, disk, os, uptime or node)',
+      );
+      expect(errorOf(line('node', 'nginx', 'up\u202e'))).toBe(
+        'node status "up\\u202e" is neither up nor down',
+      );
+    });
+  });
+
+  describe('server_ip', () => {
+    it.each([
+      ['<img src=x onerror=alert(1)>'],
+      ['10.0.0.256'],
+      ['10.0.0'],
+      ['web01'],
+      ['10.0.0.1:22'],
+      ['[::1]'],
+      ['fe80::1::2'],
+    ])('quarantines %p, which is no IP address', (ip) => {
+      expect(errorOf(['web01', ip, 'S1', 'uptime', '5', T])).toBe(
+        `server_ip "${ip}" is not an IPv4 or IPv6 address`,
+      );
+    });
+
+    it('accepts IPv4 and IPv6 addresses, and still needs one', () => {
+      for (const ip of [
+        '192.168.1.20',
+        '::1',
+        'fe80::1',
+        '2001:db8::8a2e:370:7334',
+        '::ffff:10.0.0.1',
+      ])
+        expect(parseSystemInfo(['web01', ip, 'S1', 'uptime', '5', T], ctx)).toMatchObject({ ip });
+      expect(errorOf(['web01', '', 'S1', 'uptime', '5', T])).toBe(
+        'server_ip is empty or longer than 64 characters',
+      );
+      expect(errorOf(['web01', '1\u0000', 'S1', 'uptime', '5', T])).toBe(
+        'server_ip "1\\u0000" is not an IPv4 or IPv6 address',
+      );
+    });
+  });
+
+  describe('record_time against the file day', () => {
+    const inFile = forFileDay(ctx, '20261125');
+    const WINDOW = "2026-11-24 00:00 – 2026-11-27 00:00 (Asia/Shanghai), the file's day ±1 day";
+    const at = (t: string) => ['web01', '10.0.0.1', 'S1', 'uptime', '5', t];
+
+    it('quarantines a time that cannot be real, naming the window', () => {
+      expect(errorOf(at('9999-12-31 23:59:59'), inFile)).toBe(
+        `record_time 9999-12-31 23:59:59 is outside ${WINDOW}`,
+      );
+      expect(errorOf(at('0001-01-01 00:00:00'), inFile)).toBe(
+        `record_time 0001-01-01 00:00:00 is outside ${WINDOW}`,
+      );
+      expect(errorOf(at('1000000000'), inFile)).toBe(`record_time 1000000000 is outside ${WINDOW}`);
+      expect(
+        errorOf(
+          ['web01', '10.0.0.1', 'S1', 'cpu', '1', '1', '1', '97', '2026-12-31 00:00'],
+          inFile,
+        ),
+      ).toBe(`record_time 2026-12-31 00:00 is outside ${WINDOW}`);
+    });
+
+    it('takes the day before the file day and leaves out the day two after', () => {
+      expect(parseSystemInfo(at('2026-11-24 00:00:00'), inFile).at).toBe(
+        Date.UTC(2026, 10, 23, 16),
+      );
+      expect(parseSystemInfo(at('2026-11-26 23:59:59'), inFile).at).toBe(
+        Date.UTC(2026, 10, 26, 15, 59, 59),
+      );
+      expect(errorOf(at('2026-11-27 00:00:00'), inFile)).toBe(
+        `record_time 2026-11-27 00:00:00 is outside ${WINDOW}`,
+      );
+      expect(errorOf(at('2026-11-23 23:59:59'), inFile)).toBe(
+        `record_time 2026-11-23 23:59:59 is outside ${WINDOW}`,
+      );
+    });
+
+    it('uses the configured days before and after', () => {
+      const wide = forFileDay({ ...ctx, plausibleDays: { before: 2, after: 0 } }, '20261125');
+      expect(parseSystemInfo(at('2026-11-23 00:00:00'), wide).at).toBe(Date.UTC(2026, 10, 22, 16));
+      expect(errorOf(at('2026-11-26 00:00:00'), wide)).toBe(
+        "record_time 2026-11-26 00:00:00 is outside 2026-11-23 00:00 – 2026-11-26 00:00 (Asia/Shanghai), the file's day, 2 days before to 0 days after",
+      );
+      const two = forFileDay({ ...ctx, plausibleDays: { before: 2, after: 2 } }, '20261125');
+      expect(errorOf(at('2026-11-28 00:00:00'), two)).toBe(
+        "record_time 2026-11-28 00:00:00 is outside 2026-11-23 00:00 – 2026-11-28 00:00 (Asia/Shanghai), the file's day ±2 days",
+      );
+    });
+
+    it('counts the days in the site zone, across a clock change', () => {
+      const berlin = forFileDay(
+        { ...ctx, tz: 'Europe/Berlin', time: createTimeParser('Europe/Berlin') },
+        '20260329',
+      );
+      const window = "2026-03-28 00:00 – 2026-03-31 00:00 (Europe/Berlin), the file's day ±1 day";
+      expect(parseSystemInfo(at('2026-03-30 23:59:59'), berlin).at).toBe(
+        Date.UTC(2026, 2, 30, 21, 59, 59),
+      );
+      expect(parseSystemInfo(at('2026-03-27T23:00:00Z'), berlin).at).toBe(
+        Date.UTC(2026, 2, 27, 23),
+      );
+      expect(errorOf(at('2026-03-27T22:59:59Z'), berlin)).toBe(
+        `record_time 2026-03-27T22:59:59Z is outside ${window}`,
+      );
+      expect(errorOf(at('2026-03-31 00:00:00'), berlin)).toBe(
+        `record_time 2026-03-31 00:00:00 is outside ${window}`,
+      );
     });
   });
 });

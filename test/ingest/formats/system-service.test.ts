@@ -2,6 +2,7 @@
 import { LineError, createTimeParser } from '../../../src/ingest/values';
 import type { ParseContext } from '../../../src/ingest/formats/types';
 import { parseSystemService, systemService } from '../../../src/ingest/formats/system-service';
+import { forFileDay } from '../../../src/ingest/plausible';
 
 const ctx: ParseContext = {
   siteCode: 'S1',
@@ -150,6 +151,25 @@ describe('parseSystemService', () => {
     expect(errorOf(row('', ...COUNTS))).toBe('record_time is empty');
     expect(errorOf(row('2026-02-29 00:30:00', ...COUNTS))).toBe(
       'record_time is not a real date and time',
+    );
+  });
+  it('quarantines a site_id with control characters without quoting them', () => {
+    expect(errorOf(['S1\u0000', ...COUNTS, '2026-11-25 00:30:00'])).toBe(
+      'site_id contains a control character (U+0000)',
+    );
+  });
+
+  it('quarantines a record_time outside the file day ±1 day', () => {
+    const inFile = forFileDay(ctx, '20261125');
+    const WINDOW = "2026-11-24 00:00 – 2026-11-27 00:00 (Asia/Shanghai), the file's day ±1 day";
+    expect(errorOf(row('9999-12-31 01:00:00', ...COUNTS), inFile)).toBe(
+      `record_time 9999-12-31 01:00:00 is outside ${WINDOW}`,
+    );
+    expect(errorOf(row('0001-01-01 00:00:00', ...COUNTS), inFile)).toBe(
+      `record_time 0001-01-01 00:00:00 is outside ${WINDOW}`,
+    );
+    expect(parseSystemService(row('2026-11-25 01:00:00', ...COUNTS), inFile).statDate).toBe(
+      '2026-11-24',
     );
   });
 });

@@ -1,0 +1,48 @@
+// Tests of the message handler's refusals of strangers: the reply, and what the log keeps of their message.
+import type { DataSource } from 'typeorm';
+import type { CommandRouter } from '../../commands/router';
+import { UNBOUND_HINT, createMessageHandler } from '../../src/wechat/handler';
+import type { MessageMeta } from '../../src/wechat/bot';
+import { captureLog } from '../helpers/log';
+
+const meta: MessageMeta = {
+  contactId: 'wxid_stranger',
+  contactName: 'Stranger',
+  contactAlias: null,
+  roomTopic: null,
+  setAlias: async () => {},
+};
+
+describe('message handler', () => {
+  it('answers a stranger with the binding hint and logs at most 500 characters of the message', async () => {
+    const { log, lines } = captureLog();
+    const router: CommandRouter = {
+      handle: async () => {
+        throw new Error('a stranger never reaches the router');
+      },
+    };
+    // Strangers get no data, so the database is never asked.
+    const handle = createMessageHandler({ ds: {} as DataSource, router, log, now: () => 0 });
+    const huge = `局点 ${'x'.repeat(100 * 1024)}`;
+    expect(await handle(huge, null, null, meta)).toEqual([{ kind: 'text', text: UNBOUND_HINT }]);
+    expect(await handle('局点', null, null, { ...meta, roomTopic: '运维群' })).toEqual([
+      { kind: 'text', text: UNBOUND_HINT },
+    ]);
+    expect(lines.map(({ time: _time, ...l }) => l)).toEqual([
+      {
+        level: 40,
+        msg: 'refused: contact not bound',
+        contact: 'Stranger',
+        room: null,
+        text: `${huge.slice(0, 500)}…(102403 chars)`,
+      },
+      {
+        level: 40,
+        msg: 'refused: contact not bound',
+        contact: 'Stranger',
+        room: '运维群',
+        text: '局点',
+      },
+    ]);
+  });
+});
