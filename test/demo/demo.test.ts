@@ -1,6 +1,6 @@
 // `sitewatch demo`: starts simulated sites and the hub, ingests on the schedule, stops cleanly on a signal.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Site } from '../../entities';
@@ -53,7 +53,7 @@ describe('sitewatch demo', () => {
     const r = await run;
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^Sitewatch demo\n {2}site BJ-CMCC \(北京移动彩印\): 6 servers, \d+ lines over 2 days, served at http:\/\/127\.0\.0\.1:\d+\n/,
+      /^Sitewatch demo \(log: .+\/sites\/hub\.log\)\n {2}site BJ-CMCC \(北京移动彩印\): 6 servers, \d+ lines over 2 days, served at http:\/\/127\.0\.0\.1:\d+\n/,
     );
     expect(r.stdout).toMatch(
       / {2}demo admin: login "demo", password "[A-Za-z0-9_-]{12}" \(new every start\)\n/,
@@ -84,14 +84,15 @@ describe('sitewatch demo', () => {
         env: {
           PATH: processEnv().PATH,
           SITEWATCH_DB: `sqlite:${join(dir, 'p.sqlite')}`,
-          SITEWATCH_LOG_LEVEL: 'silent',
           SITEWATCH_WEB_PORT: '0',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     let out = '';
+    let err = '';
     let sent = false;
+    child.stderr.on('data', (c) => (err += String(c)));
     child.stdout.on('data', (c) => {
       out += String(c);
       if (!sent && out.includes('Ctrl-C stops everything.')) {
@@ -102,5 +103,17 @@ describe('sitewatch demo', () => {
     const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
     expect(code).toBe(0);
     expect(out).toContain('Stopped.\n');
+    // The console is for people: the session-secret warning in words, the JSON log in the file.
+    expect(out).toContain(
+      '\n  note: web.sessionSecret is not set: a random one is used, so sessions end when the hub restarts\n',
+    );
+    expect([...out.split('\n'), ...err.split('\n')].filter((l) => l.startsWith('{'))).toEqual([]);
+    expect(err).toBe('');
+    const logged = readFileSync(join(dir, 'sites', 'hub.log'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(logged.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain(
+      'web.sessionSecret is not set: a random one is used, so sessions end when the hub restarts',
+    );
   }, 60_000);
 });

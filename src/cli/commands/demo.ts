@@ -1,7 +1,10 @@
 // `sitewatch demo` (npm run demo): simulated sites on loopback, a demo admin, and the hub, until Ctrl-C.
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SitewatchError } from '../../errors';
 import { startDemo } from '../../demo/demo';
+import { createPeopleLogger } from '../../log';
 import type { CliContext } from '../context';
 import { msForEvery } from '../every';
 
@@ -20,9 +23,12 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           `--days "${o.days}" must be a whole number from 1 to 60.`,
         );
       const cfg = ctx.config();
-      // The demo talks to a person: only warnings and worse go to the log.
-      const log = ctx.log({ quiet: true });
-      ctx.out('Sitewatch demo\n');
+      // The demo's console is for people: the log goes to a file, and its warnings are said in words.
+      mkdirSync(o.dir, { recursive: true });
+      const logPath = join(o.dir, 'hub.log');
+      const logFile = createWriteStream(logPath, { flags: 'a' });
+      const log = createPeopleLogger(cfg.log.level, logFile, (line) => ctx.out(`  ${line}\n`));
+      ctx.out(`Sitewatch demo (log: ${logPath})\n`);
       const demo = await startDemo({
         config: cfg,
         log,
@@ -42,6 +48,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       await ctx.io.untilSignal();
       ctx.out('Stopping…\n');
       await demo.stop();
+      await new Promise((done) => logFile.end(done));
       ctx.out('Stopped.\n');
     });
 }
