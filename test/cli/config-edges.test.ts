@@ -103,7 +103,7 @@ describe('a SQLite database that does not exist', () => {
       }),
     ).toEqual({
       code: 2,
-      stdout: 'Sitewatch demo\n',
+      stdout: `Sitewatch demo (log: ${join(dir, 'sites', 'hub.log')})\n`,
       stderr: `sitewatch: Cannot create database file ${file}: folder ${join(dir, 'no', 'such')} does not exist.\n`,
     });
     expect(existsSync(join(dir, 'no'))).toBe(false);
