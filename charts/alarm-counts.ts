@@ -1,6 +1,7 @@
 // Chart "alarm-counts": a site's alarms per day (bars) and per node (horizontal bars, top 10 plus the rest as "other").
+import type { ChartOption } from '../src/types/chart-option';
 import { baseOption, isNum, label, monthDay, noDataOption, sortedDays, titleText } from './common';
-import type { ChartBuilder, ChartContext, ChartOption, Lang } from './types';
+import type { ChartBuilder, ChartContext, Lang } from './types';
 
 export interface AlarmCountsData {
   site: string;
@@ -31,7 +32,7 @@ const NODE_GRID = { left: 72, width: 24 };
 const GRID_TOP = 22;
 const GRID_BOTTOM = 8;
 
-export const alarmCountsChart: ChartBuilder<AlarmCountsData> = {
+export const alarmCountsChart: ChartBuilder<AlarmCountsData, 'alarm-counts'> = {
   name: 'alarm-counts',
   build(data: AlarmCountsData, ctx: ChartContext): ChartOption {
     const title = titleText(data.site, label('alarmTitle', ctx.lang));

@@ -1,4 +1,5 @@
 // Chart "business-trend": a site's daily business figures in four panels (opens/closes, total users, calls/pushes, MO/MT).
+import type { ChartOption } from '../src/types/chart-option';
 import {
   baseOption,
   countUnit,
@@ -11,7 +12,7 @@ import {
   sortedDays,
   titleText,
 } from './common';
-import type { ChartBuilder, ChartContext, ChartOption } from './types';
+import type { ChartBuilder, ChartContext } from './types';
 
 export interface BusinessTrendData {
   site: string;
@@ -81,7 +82,7 @@ const PANEL_TOP = [22, 22, 64, 64];
 const PANEL_WIDTH = 36;
 const PANEL_HEIGHT = 26;
 
-export const businessTrendChart: ChartBuilder<BusinessTrendData> = {
+export const businessTrendChart: ChartBuilder<BusinessTrendData, 'business-trend'> = {
   name: 'business-trend',
   build(data: BusinessTrendData, ctx: ChartContext): ChartOption {
     const title = titleText(data.site, label('trendTitle', ctx.lang));

@@ -1,6 +1,7 @@
 // Shared pieces of the chart builders: zh/en labels, unit scaling, rounding, the "no data" option and the wall-clock time axis.
 import { zoneOffset } from '../src/time';
-import type { ChartContext, ChartOption, Lang } from './types';
+import type { ChartOption } from '../src/types/chart-option';
+import type { ChartContext, Lang } from './types';
 
 const LABELS = {
   noData: { zh: '暂无数据', en: 'No data' },

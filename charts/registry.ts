@@ -1,34 +1,32 @@
 // The registry of chart builders by name; adding a chart is one file and one line here.
 import { createRegistry, type Registry } from '../src/registry';
-import { alarmCountsChart, type AlarmCountsData } from './alarm-counts';
-import { businessTrendChart, type BusinessTrendData } from './business-trend';
-import { serverCpuChart, type ServerCpuData } from './server-cpu';
-import { serverDiskChart, type ServerDiskData } from './server-disk';
-import { serverMemChart, type ServerMemData } from './server-mem';
-import { siteOverviewChart, type SiteOverviewData } from './site-overview';
-import type { ChartBuilder, ChartContext, ChartOption } from './types';
-
-/** The data each registered chart takes, by chart name. */
-export interface ChartDataByName {
-  'server-cpu': ServerCpuData;
-  'server-mem': ServerMemData;
-  'server-disk': ServerDiskData;
-  'site-overview': SiteOverviewData;
-  'business-trend': BusinessTrendData;
-  'alarm-counts': AlarmCountsData;
-}
-
-export type ChartName = keyof ChartDataByName;
+import type { ChartOption } from '../src/types/chart-option';
+import { alarmCountsChart } from './alarm-counts';
+import { businessTrendChart } from './business-trend';
+import { serverCpuChart } from './server-cpu';
+import { serverDiskChart } from './server-disk';
+import { serverMemChart } from './server-mem';
+import { siteOverviewChart } from './site-overview';
+import type { ChartBuilder, ChartContext } from './types';
 
 /** Every builder, in the order the registry lists them. */
-export const chartBuilders: readonly ChartBuilder<unknown>[] = [
+export const chartBuilders = [
   serverCpuChart,
   serverMemChart,
   serverDiskChart,
   siteOverviewChart,
   businessTrendChart,
   alarmCountsChart,
-];
+] as const;
+
+type RegisteredChart = (typeof chartBuilders)[number];
+
+/** The data each registered chart takes, by chart name (derived from `chartBuilders`). */
+export type ChartDataByName = {
+  [B in RegisteredChart as B['name']]: Parameters<B['build']>[0];
+};
+
+export type ChartName = keyof ChartDataByName;
 
 export function createChartRegistry(
   builders: readonly ChartBuilder<unknown>[] = chartBuilders,

@@ -1,13 +1,14 @@
 // Chart "server-cpu": one server's cpu user / sys / io percentages as stacked areas on the site's wall clock.
+import type { ChartOption } from '../src/types/chart-option';
 import { label, percentAxis, sortedPoints, timePairs, timeSeriesOption, titleText } from './common';
-import type { ChartBuilder, ChartContext, ChartOption } from './types';
+import type { ChartBuilder, ChartContext } from './types';
 
 export interface ServerCpuData {
   server: string;
   points: { at: number; user: number; sys: number; io: number }[];
 }
 
-export const serverCpuChart: ChartBuilder<ServerCpuData> = {
+export const serverCpuChart: ChartBuilder<ServerCpuData, 'server-cpu'> = {
   name: 'server-cpu',
   build(data: ServerCpuData, ctx: ChartContext): ChartOption {
     const title = titleText(data.server, label('cpuTitle', ctx.lang));

@@ -1,4 +1,5 @@
 // Chart "server-disk": one line per mount of a server, the used percentage of the file system over time.
+import type { ChartOption } from '../src/types/chart-option';
 import {
   isNum,
   label,
@@ -8,7 +9,7 @@ import {
   timeSeriesOption,
   titleText,
 } from './common';
-import type { ChartBuilder, ChartContext, ChartOption } from './types';
+import type { ChartBuilder, ChartContext } from './types';
 
 export interface ServerDiskData {
   server: string;
@@ -21,7 +22,7 @@ function usedPct(usedBytes: number, totalBytes: number): number | null {
   return Math.min(100, Math.max(0, (usedBytes / totalBytes) * 100));
 }
 
-export const serverDiskChart: ChartBuilder<ServerDiskData> = {
+export const serverDiskChart: ChartBuilder<ServerDiskData, 'server-disk'> = {
   name: 'server-disk',
   build(data: ServerDiskData, ctx: ChartContext): ChartOption {
     const title = titleText(data.server, label('diskTitle', ctx.lang));

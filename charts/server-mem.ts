@@ -1,4 +1,5 @@
 // Chart "server-mem": one server's used and buffer/cache memory (stacked areas) under its total, in one binary unit.
+import type { ChartOption } from '../src/types/chart-option';
 import {
   byteUnit,
   label,
@@ -8,14 +9,14 @@ import {
   timeSeriesOption,
   titleText,
 } from './common';
-import type { ChartBuilder, ChartContext, ChartOption } from './types';
+import type { ChartBuilder, ChartContext } from './types';
 
 export interface ServerMemData {
   server: string;
   points: { at: number; usedBytes: number; bufferBytes: number; totalBytes: number }[];
 }
 
-export const serverMemChart: ChartBuilder<ServerMemData> = {
+export const serverMemChart: ChartBuilder<ServerMemData, 'server-mem'> = {
   name: 'server-mem',
   build(data: ServerMemData, ctx: ChartContext): ChartOption {
     const title = titleText(data.server, label('memTitle', ctx.lang));

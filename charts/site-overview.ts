@@ -1,4 +1,5 @@
 // Chart "site-overview": cpu / memory / disk percentages of every server of a site as grouped bars, stale servers greyed.
+import type { ChartOption } from '../src/types/chart-option';
 import {
   STALE_COLOR,
   baseOption,
@@ -10,7 +11,7 @@ import {
   singleGrid,
   titleText,
 } from './common';
-import type { ChartBuilder, ChartContext, ChartOption } from './types';
+import type { ChartBuilder, ChartContext } from './types';
 
 export interface SiteOverviewData {
   site: string;
@@ -31,7 +32,7 @@ function bar(v: number | null, stale: boolean): number | null | Record<string, u
   return stale ? { value: round2(v), itemStyle: { color: STALE_COLOR } } : round2(v);
 }
 
-export const siteOverviewChart: ChartBuilder<SiteOverviewData> = {
+export const siteOverviewChart: ChartBuilder<SiteOverviewData, 'site-overview'> = {
   name: 'site-overview',
   build(data: SiteOverviewData, ctx: ChartContext): ChartOption {
     const title = titleText(data.site, label('overviewTitle', ctx.lang));

@@ -1,11 +1,7 @@
-// What every chart builder shares: the option type, the context (language, zone) and the builder interface.
-export type Lang = 'zh' | 'en';
+// What every chart builder shares: the context (language, zone) and the builder interface; the option type is src/types/chart-option.
+import type { ChartOption } from '../src/types/chart-option';
 
-/**
- * An ECharts option as plain JSON (no functions), so that the same option is drawn to PNG on the
- * hub and sent as-is to ECharts in the browser.
- */
-export type ChartOption = Record<string, unknown>;
+export type Lang = 'zh' | 'en';
 
 export interface ChartContext {
   lang: Lang;
@@ -13,7 +9,8 @@ export interface ChartContext {
   tz: string;
 }
 
-export interface ChartBuilder<D> {
-  readonly name: string;
+/** `N` is the chart's name as a literal type, from which the registry derives each chart's data type. */
+export interface ChartBuilder<D, N extends string = string> {
+  readonly name: N;
   build(data: D, ctx: ChartContext): ChartOption;
 }

@@ -1,8 +1,9 @@
 // Which sites a command may talk about, and resolving a site argument (code, name, or an unambiguous part of either).
 import type { Site } from '../entities';
+import { siteItem } from '../src/present/format';
 import { visibleSites } from '../src/queries';
-import { siteItem, text } from './format';
 import { loggedText } from './log-text';
+import { text } from './reply';
 import type { CommandContext, Reply } from './types';
 
 /** Log a refused request (who, where, what) and return the reply to send. */

@@ -1,8 +1,9 @@
 // Command "告警" (alarms): active alarms of one site or of every site visible here, newest first, capped with the total.
 import type { Site } from '../entities';
+import { duration, siteLabel, siteZone, when } from '../src/present/format';
 import { activeAlarms } from '../src/queries';
 import { requestSites, resolveSite } from './access';
-import { duration, siteLabel, siteZone, text, when } from './format';
+import { text } from './reply';
 import type { Command } from './types';
 
 export const ALARMS_SHOWN = 10;

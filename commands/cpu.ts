@@ -1,8 +1,9 @@
 // Command "cpu": a server's cpu usage over the last N hours (default 24): latest, average, peak, and the cpu chart.
+import { siteZone } from '../src/present/format';
 import { cpuPoints } from '../src/queries';
 import { chartReply } from './chart';
-import { siteZone, text } from './format';
 import { summarise } from './metric';
+import { text } from './reply';
 import { HOURS_DEFAULT, HOURS_MAX, resolveServer } from './server-arg';
 import type { Command } from './types';
 

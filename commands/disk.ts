@@ -1,8 +1,9 @@
 // Command "磁盘" (disk): a server's disk usage per mount over the last N hours (default 24), and the disk chart.
+import { gib, siteZone } from '../src/present/format';
 import { diskPoints } from '../src/queries';
 import { chartReply } from './chart';
-import { gib, siteZone, text } from './format';
 import { summarise } from './metric';
+import { text } from './reply';
 import { HOURS_DEFAULT, HOURS_MAX, resolveServer } from './server-arg';
 import type { Command } from './types';
 

@@ -1,8 +1,9 @@
 // Command "内存" (mem): a server's memory usage over the last N hours (default 24): latest, average, peak, and the memory chart.
+import { gib, siteZone } from '../src/present/format';
 import { memPoints } from '../src/queries';
 import { chartReply } from './chart';
-import { gib, siteZone, text } from './format';
 import { summarise } from './metric';
+import { text } from './reply';
 import { HOURS_DEFAULT, HOURS_MAX, resolveServer } from './server-arg';
 import type { Command } from './types';
 

@@ -1,5 +1,5 @@
 // Shared summary of a series for the cpu / 内存 / 磁盘 commands: latest, average and peak with its time.
-import { pct, when } from './format';
+import { pct, when } from '../src/present/format';
 
 export interface Valued {
   at: number;

@@ -53,8 +53,8 @@ export function assertUniqueWords(commands: readonly Command[]): Map<string, Com
 }
 
 /**
- * The command registry: help first (listing every command of the registry), then `commands`
- * (default: the base commands; callers add e.g. the bind command here).
+ * The command registry: help first (listing every command of the registry, then 绑定, which
+ * src/wechat/handler.ts answers before the router), then `commands` (default: the base commands).
  */
 export function createCommandRegistry(
   commands: readonly Command[] = baseCommands,

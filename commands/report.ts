@@ -1,9 +1,10 @@
 // Command "报表" (report): a site's daily business figures over the last N days (default 7, at most 90), plus the trend chart.
+import { change, count, siteLabel, siteZone } from '../src/present/format';
 import { dailyFigures } from '../src/queries';
 import { refuse, resolveSite } from './access';
 import { chartReply } from './chart';
-import { change, count, siteLabel, siteZone, text } from './format';
 import { splitTrailingWhole } from './numbers';
+import { text } from './reply';
 import type { Command } from './types';
 
 export const REPORT_DEFAULT_DAYS = 7;

@@ -1,8 +1,8 @@
 // The bot's command router: normalises a message, finds the command by name or alias, runs it, and turns any failure into a short reply.
 import type { Registry } from '../src/registry';
-import { text } from './format';
 import { loggedText } from './log-text';
 import { assertUniqueWords } from './registry';
+import { text } from './reply';
 import type { Caller, Command, CommandDeps, Reply, RoomContext } from './types';
 
 export interface CommandRouter {

@@ -1,7 +1,8 @@
 // Command "服务器" (server): one server's details and latest readings, with its cpu and memory charts of the last 24 hours.
+import { duration, pct, siteLabel, siteZone, when } from '../src/present/format';
 import { DEFAULT_STALE_AFTER_MS, latestReadings, serverSeries } from '../src/queries';
 import { chartReply } from './chart';
-import { duration, pct, siteLabel, siteZone, text, when } from './format';
+import { text } from './reply';
 import { HOURS_DEFAULT, resolveServer } from './server-arg';
 import type { Command } from './types';
 

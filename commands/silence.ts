@@ -10,10 +10,11 @@ import {
   silenceSite,
   unitMinutes,
 } from '../src/alarms/silences';
+import { duration, siteLabel, siteZone } from '../src/present/format';
 import { formatInstant } from '../src/time';
 import { refuse, requestSites, resolveSite } from './access';
-import { duration, siteLabel, siteZone, text } from './format';
 import { NUMBER_PATTERN, looksNumeric, parseWhole } from './numbers';
+import { text } from './reply';
 import type { Command, CommandContext, Reply } from './types';
 
 export const SILENCE_USAGE = `用法：静默 <局点> <时长> [告警名]，时长如 30m、2h、1d、90分钟、2小时、1天（最长 ${MAX_SILENCE_MINUTES / 1440} 天）；不写告警名则静默该局点的全部告警。`;

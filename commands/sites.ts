@@ -1,7 +1,8 @@
 // Command "局点" (sites): the sites the caller may ask about here, with servers reporting, alarms and last ingest.
+import { siteZone, when } from '../src/present/format';
 import { siteHealth } from '../src/queries';
 import { requestSites } from './access';
-import { siteZone, text, when } from './format';
+import { text } from './reply';
 import type { Command } from './types';
 
 export const sitesCommand: Command = {

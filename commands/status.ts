@@ -1,8 +1,9 @@
 // Command "状态" (status): each server of a site with its latest cpu / memory / worst disk and last report, plus the overview chart.
+import { pct, siteLabel, siteZone, when } from '../src/present/format';
 import { siteStatus } from '../src/queries';
 import { resolveSite } from './access';
 import { chartReply } from './chart';
-import { pct, siteLabel, siteZone, text, when } from './format';
+import { text } from './reply';
 import { oneLine } from './sites';
 import type { Command } from './types';
 

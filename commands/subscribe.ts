@@ -1,8 +1,9 @@
 // Command "订阅" (subscribe): a bound admin attaches a site to the current group room (by room topic).
-import { RoomSubscription } from '../entities';
+import { listRoomSubscriptions, subscribeRoom } from '../src/admin/rooms';
+import { siteLabel } from '../src/present/format';
 import { refuse, resolveSite, siteList } from './access';
-import { siteLabel, text } from './format';
 import { visibleSites } from '../src/queries';
+import { text } from './reply';
 import type { Command, CommandContext } from './types';
 
 /** Refusal unless the caller is an admin asking in a room; null when allowed. */
@@ -37,23 +38,17 @@ export const subscribeCommand: Command = {
     }
     const r = await resolveSite(ctx, '订阅', ctx.args, all);
     if (!r.ok) return r.replies;
-    const repo = ds.getRepository(RoomSubscription);
-    const existing = await repo.findOne({ where: { roomTopic: room.topic, siteId: r.site.id } });
-    if (!existing) {
-      await repo.insert({
-        roomTopic: room.topic,
-        roomId: room.id,
-        siteId: r.site.id,
-        createdBy: ctx.caller.userId,
-        createdAt: ctx.deps.now(),
-      });
-    }
-    const subs = await repo.find({ where: { roomTopic: room.topic } });
+    const { added } = await subscribeRoom(ds, {
+      topic: room.topic,
+      roomId: room.id,
+      siteId: r.site.id,
+      by: ctx.caller.userId,
+      now: ctx.deps.now(),
+    });
+    const subs = await listRoomSubscriptions(ds, room.topic);
     const ids = new Set(subs.map((s) => s.siteId));
     const now = all.filter((s) => ids.has(s.id));
-    const first = existing
-      ? `本群已订阅${siteLabel(r.site)}。`
-      : `已为本群订阅${siteLabel(r.site)}。`;
+    const first = added ? `已为本群订阅${siteLabel(r.site)}。` : `本群已订阅${siteLabel(r.site)}。`;
     return [text(`${first}\n本群订阅的局点：${siteList(now)}`)];
   },
 };

@@ -1,8 +1,8 @@
 // The bot's command interface: commands get a parsed request and the caller, and return replies (never send).
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
-import type { ChartOption } from '../charts/types';
 import type { Logger } from '../src/log';
+import type { ChartOption } from '../src/types/chart-option';
 
 export type Reply =
   | { kind: 'text'; text: string }

@@ -2,8 +2,9 @@
 import { Silence } from '../entities';
 import { cancelSilence } from '../src/alarms/silences';
 import { SitewatchError } from '../src/errors';
+import { siteZone } from '../src/present/format';
 import { refuse, requestSites } from './access';
-import { siteZone, text } from './format';
+import { text } from './reply';
 import { parseIdArg, shortWhen, silenceTarget } from './silence';
 import type { Command } from './types';
 

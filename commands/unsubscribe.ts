@@ -1,8 +1,9 @@
 // Command "退订" (unsubscribe): a bound admin detaches a site from the current group room.
-import { RoomSubscription } from '../entities';
+import { listRoomSubscriptions, unsubscribeRoom } from '../src/admin/rooms';
+import { siteLabel } from '../src/present/format';
 import { visibleSites } from '../src/queries';
 import { resolveSite, siteList } from './access';
-import { siteLabel, text } from './format';
+import { text } from './reply';
 import { roomAdminCheck } from './subscribe';
 import type { Command } from './types';
 
@@ -18,14 +19,13 @@ export const unsubscribeCommand: Command = {
     if (refused) return refused;
     const room = ctx.room!;
     const { ds } = ctx.deps;
-    const repo = ds.getRepository(RoomSubscription);
-    const subs = await repo.find({ where: { roomTopic: room.topic } });
+    const subs = await listRoomSubscriptions(ds, room.topic);
     const ids = new Set(subs.map((s) => s.siteId));
     const all = await visibleSites(ds, ctx.caller);
     const subscribed = all.filter((s) => ids.has(s.id));
     const r = await resolveSite(ctx, '退订', ctx.args, subscribed);
     if (!r.ok) return r.replies;
-    await repo.delete({ roomTopic: room.topic, siteId: r.site.id });
+    await unsubscribeRoom(ds, { topic: room.topic, siteId: r.site.id });
     const left = subscribed.filter((s) => s.id !== r.site.id);
     return [text(`已为本群退订${siteLabel(r.site)}。\n本群订阅的局点：${siteList(left)}`)];
   },

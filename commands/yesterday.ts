@@ -1,18 +1,10 @@
 // Command "昨日" (yesterday): a site's business figures of yesterday with the change against the day before.
-import { FIGURE_KEYS, type FigureKey, yesterdayFigures } from '../src/queries';
+import { FIGURE_LABELS } from '../src/present/figure-labels';
+import { change, count, siteLabel, siteZone } from '../src/present/format';
+import { FIGURE_KEYS, yesterdayFigures } from '../src/queries';
 import { resolveSite } from './access';
-import { change, count, siteLabel, siteZone, text } from './format';
+import { text } from './reply';
 import type { Command } from './types';
-
-export const FIGURE_LABELS: Record<FigureKey, string> = {
-  sub: '开通',
-  unsub: '退订',
-  total: '总用户',
-  calls: '调用',
-  shows: '推送',
-  mo: '上行',
-  mt: '下行',
-};
 
 export const yesterdayCommand: Command = {
   name: '昨日',

@@ -4,6 +4,7 @@ import { bigintNumber } from './columns';
 
 @Entity('web_session')
 @Index('ix_web_session_expires', ['expiresAt'])
+@Index('ix_web_session_user', ['userId'])
 export class WebSession {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   sid: string;
@@ -14,4 +15,8 @@ export class WebSession {
 
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintNumber })
   expiresAt: number;
+
+  /** The signed-in user of the session (from `data`), null before sign-in: their sessions are ended by it. */
+  @Column({ name: 'user_id', type: 'int', nullable: true })
+  userId: number | null;
 }

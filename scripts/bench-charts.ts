@@ -7,10 +7,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { createChartRegistry } from '../charts/registry';
-import type { ChartContext, ChartOption } from '../charts/types';
+import type { ChartContext } from '../charts/types';
 import { bundledFontPaths, registerChartFonts } from '../src/render/fonts';
 import { SIZES, renderPng } from '../src/render/render';
 import { createChartRenderer } from '../src/render/chart-renderer';
+import type { ChartOption } from '../src/types/chart-option';
 
 const FAMILY = 'Noto Sans SC';
 const ctx: ChartContext = { lang: 'zh', tz: 'Asia/Shanghai' };

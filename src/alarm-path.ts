@@ -6,18 +6,18 @@ import { createAlarmNotifier } from './alarms/notifier';
 import { createReminders, markStale } from './alarms/reminders';
 import { createSelfAlarms, type SelfAlarmsResult } from './alarms/self-alarms';
 import type { Leases } from './cluster/leases';
-import type { AlarmChange } from './ingest/formats/types';
 import { type IngestService, createIngestService } from './ingest/ingest-service';
 import type { Logger } from './log';
+import type { ChatSender } from './notify/channels/chat-sender';
 import { createChannels } from './notify/channels/registry';
 import { createDailyReport, type DailyReport } from './notify/daily-report';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher';
 import { createNoticeCharts } from './notify/notice-chart';
-import type { RecipientConfig } from './notify/recipients';
 import type { Channel } from './notify/types';
+import type { RecipientConfig } from './queries/recipients';
 import type { Registry } from './registry';
 import type { ChartRenderer } from './render/chart-renderer';
-import type { WechatBot } from './wechat/bot';
+import type { AlarmChange } from './types/alarm-change';
 
 /** What Sitewatch's own checks after an ingest did (`ran: false`: another hub holds their lease). */
 export type CheckOutcome =
@@ -68,8 +68,8 @@ export interface AlarmPathDeps {
   leases: Leases;
   /** Who gets notices; a channel absent on this process (WeChat without the bot) keeps its rows for a hub that has it. */
   recipients: RecipientConfig;
-  /** The running bot, for the WeChat channel (null: this process sends no WeChat). */
-  bot: WechatBot | null;
+  /** The running bot behind the chat port, for the WeChat channel (null: this process sends no WeChat). */
+  chatSender: ChatSender | null;
   renderer: ChartRenderer | null;
   now: () => number;
   /** Ingest each site under its lease, so hubs split the sites (default true; an explicit CLI fetch does not wait for them). */
@@ -92,7 +92,7 @@ export function createAlarmPath(deps: AlarmPathDeps): AlarmPath {
     leases: deps.siteLeases === false ? undefined : leases,
     hooks: { onAlarmChanges },
   });
-  const channels = createChannels({ ds, config, log, bot: deps.bot });
+  const channels = createChannels({ ds, config, log, chatSender: deps.chatSender });
   const charts = createNoticeCharts({ ds, lang: config.charts.lang });
   const renderer = deps.renderer;
   const dispatcher = createDispatcher({

@@ -21,8 +21,9 @@ import { createIngestJob } from './jobs/ingest-job';
 import { createRetentionJob } from './jobs/retention-job';
 import type { Logger } from './log';
 import { createBotNotices } from './notify/bot-notices';
+import type { ChatSender } from './notify/channels/chat-sender';
 import type { Dispatcher } from './notify/dispatcher';
-import { retryMessage } from './notify/outbox';
+import { retryMessage } from './outbox/store';
 import { type ChartRenderer, createChartRenderer } from './render/chart-renderer';
 import { type Scheduler, createScheduler } from './scheduler/scheduler';
 import { dbResolvers } from './wechat/bindings';
@@ -60,6 +61,15 @@ export interface App {
   /** Start the bot, the portal and the scheduled work. */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The bot's push side as the WeChat notification channel's port: nothing else of the bot reaches it. */
+function chatSenderOf(bot: WechatBot): ChatSender {
+  return {
+    health: () => bot.health(),
+    sendToRoom: (topic, roomId, messages) => bot.sendToRoom(topic, roomId, messages),
+    sendToUser: (login, messages) => bot.sendToUser(login, messages),
+  };
 }
 
 export async function createApp(config: Config, log: Logger, o: AppOptions = {}): Promise<App> {
@@ -122,7 +132,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     dict,
     leases,
     recipients,
-    bot,
+    chatSender: bot ? chatSenderOf(bot) : null,
     renderer,
     now,
   });

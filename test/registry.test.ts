@@ -1,6 +1,7 @@
 // Unit tests for createRegistry: lookup by name, listing order, unknown names and duplicate rejection.
 import { createRegistry } from '../src/registry';
 import { createFormatRegistry } from '../src/ingest/formats/registry';
+import { createSelfCheckRegistry, selfChecks } from '../src/alarms/self-checks/registry';
 
 interface Unit {
   name: string;
@@ -96,6 +97,29 @@ describe('createFormatRegistry', () => {
     const [info] = createFormatRegistry().list();
     expect(() => createFormatRegistry([info, info])).toThrow(
       new Error('Duplicate file format "system_info" in the registry.'),
+    );
+  });
+});
+
+describe('createSelfCheckRegistry', () => {
+  it('holds the seven self checks in order, each by the alarm it raises', () => {
+    const r = createSelfCheckRegistry(selfChecks);
+    expect(r.list().map((c) => c.name)).toEqual([
+      'SW_FILE_MISSING',
+      'SW_FILE_STALE',
+      'SW_SERVER_SILENT',
+      'SW_FETCH_FAILING',
+      'SW_CPU_HIGH',
+      'SW_MEM_HIGH',
+      'SW_DISK_HIGH',
+    ]);
+    expect(() => r.require('SW_GPU_HIGH')).toThrow(new Error('Unknown self check "SW_GPU_HIGH".'));
+  });
+
+  it('rejects two checks for one alarm', () => {
+    const [missing] = selfChecks;
+    expect(() => createSelfCheckRegistry([...selfChecks, { ...missing }])).toThrow(
+      new Error('Duplicate self check "SW_FILE_MISSING" in the registry.'),
     );
   });
 });

@@ -1,4 +1,5 @@
 // Unit tests for site-local time helpers: wall clocks, zone offsets, DST, day keys and day arithmetic.
+import { count } from '../src/present/format';
 import {
   addDays,
   dayKey,
@@ -11,7 +12,6 @@ import {
   zoneOffset,
   type WallClock,
 } from '../src/time';
-import { count } from '../commands/format';
 
 const H = 3_600_000;
 const wc = (

@@ -1,8 +1,12 @@
-// Creating and listing users, and which sites each manages.
-import { In, type DataSource } from 'typeorm';
+// Creating and listing users, which sites each manages (the one write path of user_site), ending their sessions.
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Site, User, type Role } from '../../entities';
 import { hashPassword } from '../auth/password';
+import { execute, insertIgnore } from '../db/bulk';
+import { engineOf } from '../db/data-source';
+import { affectedRows } from '../db/dialect';
+import { withTransaction } from '../db/tx';
 import { SitewatchError } from '../errors';
 
 const userInput = z.object({
@@ -53,16 +57,83 @@ export async function addUser(ds: DataSource, input: UserInput, now = Date.now()
   const unknown = d.sites.filter((c) => !sites.some((s) => s.code === c));
   if (unknown.length > 0)
     throw new SitewatchError('NOT_FOUND', `No site ${unknown.map((c) => `"${c}"`).join(', ')}.`);
-  const user = repo.create({
-    login: d.login,
-    displayName: d.displayName,
-    email: d.email,
-    role: d.role,
-    passwordHash: await hashPassword(d.password),
-    createdAt: now,
-    sites,
+  const passwordHash = await hashPassword(d.password);
+  return withTransaction(ds, async (em) => {
+    const user = await em.save(
+      em.create(User, {
+        login: d.login,
+        displayName: d.displayName,
+        email: d.email,
+        role: d.role,
+        passwordHash,
+        createdAt: now,
+      }),
+    );
+    await writeUserSites(
+      em,
+      user.id,
+      sites.map((s) => s.id),
+    );
+    user.sites = sites;
+    return user;
   });
-  return repo.save(user);
+}
+
+/**
+ * Make the sites `userId` manages exactly `siteIds` (its user_site rows): rows are removed and added,
+ * never rewritten, so concurrent calls do not fail on each other. NOT_FOUND for an unknown user or site.
+ */
+export function setUserSites(ds: DataSource, userId: number, siteIds: number[]): Promise<void> {
+  return withTransaction(ds, (em) => writeUserSites(em, userId, siteIds));
+}
+
+async function writeUserSites(em: EntityManager, userId: number, siteIds: number[]): Promise<void> {
+  const want = [...new Set(siteIds)];
+  if (!(await em.exists(User, { where: { id: userId } })))
+    throw new SitewatchError('NOT_FOUND', `No user #${userId}.`);
+  const known = want.length ? await em.find(Site, { where: { id: In(want) } }) : [];
+  const unknown = want.filter((id) => !known.some((s) => s.id === id));
+  if (unknown.length > 0)
+    throw new SitewatchError('NOT_FOUND', `No site ${unknown.map((id) => `#${id}`).join(', ')}.`);
+  const have = (
+    (await em.query('SELECT site_id FROM user_site WHERE user_id = ?', [userId])) as {
+      site_id: number | string;
+    }[]
+  ).map((r) => Number(r.site_id));
+  const gone = have.filter((id) => !want.includes(id));
+  if (gone.length > 0)
+    await em.query(
+      `DELETE FROM user_site WHERE user_id = ? AND site_id IN (${gone.map(() => '?').join(',')})`,
+      [userId, ...gone],
+    );
+  const added = want.filter((id) => !have.includes(id));
+  if (added.length > 0)
+    await insertIgnore(
+      em,
+      engineOf(em.connection),
+      'user_site',
+      ['user_id', 'site_id'],
+      added.map((id) => [userId, id]),
+    );
+}
+
+/**
+ * End a user's portal sessions (by web_session.user_id), except `exceptSid` (the admin's own, when
+ * they reset their own password); returns how many ended.
+ */
+export async function endUserSessions(
+  ds: DataSource,
+  userId: number,
+  exceptSid?: string,
+): Promise<number> {
+  const res =
+    exceptSid === undefined
+      ? await execute(ds.manager, 'DELETE FROM web_session WHERE user_id = ?', [userId])
+      : await execute(ds.manager, 'DELETE FROM web_session WHERE user_id = ? AND sid <> ?', [
+          userId,
+          exceptSid,
+        ]);
+  return affectedRows(res);
 }
 
 export async function listUsers(ds: DataSource): Promise<User[]> {

@@ -1,11 +1,11 @@
 // Turns alarm changes into grouped notices (one per site and recipient) in the outbox, inside the change's transaction.
 import type { EntityManager } from 'typeorm';
 import { type AlarmDict, describeAlarm } from '../../config/alarm-dict';
-import type { AlarmChange } from '../ingest/formats/types';
-import { enqueue, type OutboxEntry } from '../notify/outbox';
-import { type Recipient, type RecipientConfig, siteRecipients } from '../notify/recipients';
-import type { AlarmEvent, AlarmItem, AlarmNotice, NoticeSite } from '../notify/types';
+import type { AlarmEvent, AlarmItem, AlarmNotice, NoticeSite } from '../outbox/notices';
+import { enqueue, type OutboxEntry } from '../outbox/store';
+import { type Recipient, type RecipientConfig, siteRecipients } from '../queries/recipients';
 import { placeholders } from '../queries/sql';
+import type { AlarmChange } from '../types/alarm-change';
 import { activeSilences, silenceFor } from './silences';
 
 /** Items kept in one stored notice; channels list fewer (alarms.groupLimit) and count the rest. */

@@ -7,9 +7,10 @@ import { engineOf } from '../db/data-source';
 import { withTransaction } from '../db/tx';
 import { describeError } from '../errors';
 import { createFormatRegistry } from '../ingest/formats/registry';
-import type { AlarmChange, FileFormat } from '../ingest/formats/types';
+import type { FileFormat } from '../ingest/formats/types';
 import type { Logger } from '../log';
 import { num, placeholders } from '../queries/sql';
+import type { AlarmChange } from '../types/alarm-change';
 import { type SelfCondition, evaluateSelfChecks } from './self-checks';
 
 export type { SelfAlarmName, SelfCondition } from './self-checks';

@@ -6,15 +6,10 @@ import { upsert } from '../db/bulk';
 import type { Engine } from '../db/data-source';
 import { withTransaction } from '../db/tx';
 import { SitewatchError } from '../errors';
+import type { IngestHooks } from '../types/alarm-change';
 import { ByteReader } from './byte-reader';
 import { loadCursor, saveCursor } from './cursor-store';
-import {
-  type FileFormat,
-  type IngestHooks,
-  type ParseContext,
-  fileName,
-  filePath,
-} from './formats/types';
+import { type FileFormat, type ParseContext, fileName, filePath } from './formats/types';
 import type { ServerCache } from './server-cache';
 import type { FetchResponse, FileSource } from './sources/types';
 import { type ParsedBatch, type Segment, parseBatch } from './parse-batch';

@@ -5,8 +5,8 @@ import { describeError } from '../errors';
 import type { Logger } from '../log';
 import type { SweepResult } from '../notify/dispatcher';
 import type { Scheduler } from '../scheduler/scheduler';
-import type { Job } from '../scheduler/types';
 import { dayKey } from '../time';
+import type { Job } from '../types/job';
 
 export function createNotifyJob(deps: {
   schedule: string;

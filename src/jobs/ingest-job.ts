@@ -3,7 +3,7 @@ import type { IngestService } from '../ingest/ingest-service';
 import { summarize } from '../ingest/ingest-service';
 import type { Logger } from '../log';
 import { slotOf } from '../scheduler/scheduler';
-import type { Job } from '../scheduler/types';
+import type { Job } from '../types/job';
 
 export function createIngestJob(deps: {
   ingest: IngestService;

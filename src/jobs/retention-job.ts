@@ -5,8 +5,8 @@ import { execute } from '../db/bulk';
 import { engineOf } from '../db/data-source';
 import { affectedRows } from '../db/dialect';
 import type { Logger } from '../log';
-import type { Job } from '../scheduler/types';
 import { SAMPLE_TABLES } from '../db/tables';
+import type { Job } from '../types/job';
 
 /** Rows per DELETE: short statements keep locks short while ingest goes on. */
 export const DELETE_BATCH = 5000;

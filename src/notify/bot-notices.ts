@@ -4,9 +4,9 @@ import type { DataSource } from 'typeorm';
 import { withTransaction } from '../db/tx';
 import type { Logger } from '../log';
 import { describeError } from '../errors';
-import { enqueue } from './outbox';
-import { adminRecipients, type RecipientConfig } from './recipients';
-import type { BotNotice } from './types';
+import type { BotNotice } from '../outbox/notices';
+import { enqueue } from '../outbox/store';
+import { adminRecipients, type RecipientConfig } from '../queries/recipients';
 
 /** A new QR code is mailed at most this often while the bot stays logged out (codes expire within minutes). */
 export const QR_RESEND_MS = 30 * 60_000;

@@ -2,11 +2,11 @@
 import type { DataSource } from 'typeorm';
 import { Site } from '../../entities';
 import { withTransaction } from '../db/tx';
+import type { ReportFigures, ReportNotice } from '../outbox/notices';
+import { enqueue, type OutboxEntry } from '../outbox/store';
 import { type Figures, siteHealth, yesterdayFigures } from '../queries';
+import { type RecipientConfig, siteRecipients } from '../queries/recipients';
 import { addDays, dayKey, startOfDay } from '../time';
-import { enqueue, type OutboxEntry } from './outbox';
-import { type RecipientConfig, siteRecipients } from './recipients';
-import type { ReportFigures, ReportNotice } from './types';
 
 export interface DailyReportDeps {
   ds: DataSource;

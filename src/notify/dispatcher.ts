@@ -2,13 +2,20 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { DataSource } from 'typeorm';
-import type { ChartOption } from '../../charts/types';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
+import type { Notice } from '../outbox/notices';
+import {
+  claimDue,
+  markAttemptFailed,
+  markPartsSent,
+  markSent,
+  type OutboxRow,
+} from '../outbox/store';
 import type { Registry } from '../registry';
-import { claimDue, markAttemptFailed, markPartsSent, markSent, type OutboxRow } from './outbox';
 import { SitewatchError } from '../errors';
-import type { Channel, Notice, SendContext } from './types';
+import type { ChartOption } from '../types/chart-option';
+import type { Channel, SendContext } from './types';
 
 export interface DispatcherDeps {
   ds: DataSource;

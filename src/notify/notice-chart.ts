@@ -1,10 +1,11 @@
 // The chart a notice carries: a site's alarms over the last week, or the business trend for a daily report.
 import type { DataSource } from 'typeorm';
 import { buildChart } from '../../charts/registry';
-import type { ChartOption, Lang } from '../../charts/types';
+import type { Lang } from '../../charts/types';
+import type { Notice } from '../outbox/notices';
 import { alarmCounts, dailyFiguresBetween } from '../queries';
 import { addDays, dayKey, startOfDay } from '../time';
-import type { Notice } from './types';
+import type { ChartOption } from '../types/chart-option';
 
 export const ALARM_CHART_DAYS = 7;
 export const REPORT_CHART_DAYS = 30;

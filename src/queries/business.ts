@@ -1,8 +1,8 @@
 // Read model: a site's daily business figures (yesterday against the day before, and a run of days).
 import { Between, type DataSource } from 'typeorm';
 import { BusinessDaily } from '../../entities';
-import type { BusinessFigures } from '../ingest/formats/system-service';
 import { addDays, isoDay } from '../time';
+import type { BusinessFigures } from '../types/business-figures';
 
 export interface Figures extends BusinessFigures {
   /** YYYY-MM-DD */

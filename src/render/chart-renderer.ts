@@ -1,9 +1,9 @@
 // The hub's chart renderer: a bounded pool of worker threads drawing PNGs, with a queue limit and timeouts.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { ChartOption } from '../../charts/types';
 import { SitewatchError, describeError } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import type { ChartOption } from '../types/chart-option';
 import { workerFile } from '../workers/worker-file';
 import { registerChartFonts } from './fonts';
 import { SIZES, checkRenderSize, type RenderSize } from './render';

@@ -1,6 +1,6 @@
 // Piscina worker entry: draws one chart per task in a worker thread and hands back its PNG bytes.
 import { move, workerData } from 'piscina';
-import type { ChartOption } from '../../charts/types';
+import type { ChartOption } from '../types/chart-option';
 import { registerChartFonts } from './fonts';
 import { renderPng, type RenderSize } from './render';
 

@@ -1,8 +1,8 @@
 // In-process chart drawing: an ECharts option to a PNG, server-side on @napi-rs/canvas (Skia).
 import { Image, createCanvas } from '@napi-rs/canvas';
 import * as echarts from 'echarts';
-import type { ChartOption } from '../../charts/types';
 import { SitewatchError } from '../errors';
+import type { ChartOption } from '../types/chart-option';
 
 /** CSS-pixel size of a chart and the device pixel ratio it is drawn at (PNG = size × ratio). */
 export interface RenderSize {

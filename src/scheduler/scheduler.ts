@@ -4,7 +4,7 @@ import type { Leases } from '../cluster/leases';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
 import { createRegistry } from '../registry';
-import type { Job } from './types';
+import type { Job } from '../types/job';
 
 export interface Scheduler {
   start(): void;

@@ -1,7 +1,7 @@
 // The simulated site's fixed plan: servers (names, roles, IPs, sizes, boot, outages) and daily business figures.
 import type { SimOptions } from './simulator';
-import type { BusinessFigures } from '../ingest/formats/system-service';
 import { addDays, fromWallClock, startOfDay } from '../time';
+import type { BusinessFigures } from '../types/business-figures';
 import { type Rng, gauss, intIn, pick, stream, uniform } from './prng';
 
 export const MINUTE = 60_000;
@@ -215,8 +215,6 @@ export const isWeekend = (day: string): boolean => {
   const w = weekday(day);
   return w === 0 || w === 6;
 };
-
-export type { BusinessFigures };
 
 const EPOCH_DAY = Date.UTC(2020, 0, 1);
 const dayNumber = (day: string) =>

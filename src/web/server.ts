@@ -170,6 +170,9 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     list: false,
     maxAge: '1h',
   });
+  // Browsers ask for /favicon.ico by themselves wherever no page names an icon (the layout names
+  // /static/favicon.svg): the same icon, so that no request of theirs logs a 404.
+  app.get('/favicon.ico', (_req, reply) => reply.sendFile('favicon.ico'));
   await app.register(fastifyStatic, {
     root: path.join(projectRoot(), 'node_modules', 'echarts', 'dist'),
     prefix: '/static/vendor/',

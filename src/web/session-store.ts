@@ -20,6 +20,12 @@ export interface SessionStore {
 /** A session's expiry is pushed forward in the database at most this often (idle timeouts are in minutes). */
 export const REWRITE_AFTER_MS = 60_000;
 
+/** The signed-in user's id, written beside the JSON so that a user's sessions are found by it. */
+function userIdOf(session: Session): number | null {
+  const id = session.user?.id;
+  return Number.isSafeInteger(id) ? (id as number) : null;
+}
+
 export function createSessionStore(o: {
   ds: DataSource;
   /** Sessions last this long after their last request. */
@@ -34,9 +40,9 @@ export function createSessionStore(o: {
   const upsert = upsertSql(
     engineOf(ds),
     'web_session',
-    ['sid', 'data', 'expires_at'],
+    ['sid', 'data', 'user_id', 'expires_at'],
     ['sid'],
-    ['data', 'expires_at'],
+    ['data', 'user_id', 'expires_at'],
     1,
   );
   // What this hub last wrote per session: with rolling sessions every request saves, but the row only
@@ -56,12 +62,15 @@ export function createSessionStore(o: {
         cb();
         return;
       }
-      const work = execute(ds.manager, upsert, [sid, JSON.stringify(session), expiresAt]).then(
-        () => {
-          if (written.size >= MAX_REMEMBERED) written.clear();
-          written.set(sid, { content, expiresAt });
-        },
-      );
+      const work = execute(ds.manager, upsert, [
+        sid,
+        JSON.stringify(session),
+        userIdOf(session),
+        expiresAt,
+      ]).then(() => {
+        if (written.size >= MAX_REMEMBERED) written.clear();
+        written.set(sid, { content, expiresAt });
+      });
       settle(work, (err) => cb(err), threw);
     },
     get(sid, cb) {

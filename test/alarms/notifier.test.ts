@@ -3,9 +3,9 @@ import { builtInAlarmDict } from '../../config/alarm-dict';
 import { Alarm, Silence } from '../../entities';
 import { createAlarmNotifier, HISTORY_MS } from '../../src/alarms/notifier';
 import { withTransaction } from '../../src/db/tx';
-import type { AlarmChange } from '../../src/ingest/formats/types';
-import { adminRecipients, siteRecipients } from '../../src/notify/recipients';
-import type { AlarmEvent, AlarmItem } from '../../src/notify/types';
+import type { AlarmEvent, AlarmItem } from '../../src/outbox/notices';
+import { adminRecipients, siteRecipients } from '../../src/queries/recipients';
+import type { AlarmChange } from '../../src/types/alarm-change';
 import { describeEachEngine, resetDb } from '../helpers/db';
 import {
   DAY,

@@ -2,7 +2,7 @@
 import { builtInAlarmDict } from '../../config/alarm-dict';
 import { Alarm } from '../../entities';
 import { createReminders, markStale } from '../../src/alarms/reminders';
-import type { AlarmItem } from '../../src/notify/types';
+import type { AlarmItem } from '../../src/outbox/notices';
 import { describeEachEngine, resetDb } from '../helpers/db';
 import {
   HOUR,

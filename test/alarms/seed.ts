@@ -11,8 +11,8 @@ import {
 } from '../../entities';
 import { addSite } from '../../src/admin/sites';
 import { addUser } from '../../src/admin/users';
-import type { RecipientConfig } from '../../src/notify/recipients';
-import type { NoticeSite } from '../../src/notify/types';
+import type { NoticeSite } from '../../src/outbox/notices';
+import type { RecipientConfig } from '../../src/queries/recipients';
 
 /** 2026-11-25 21:00 in Asia/Shanghai (13:00 UTC). */
 export const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);

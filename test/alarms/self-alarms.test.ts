@@ -11,8 +11,8 @@ import {
 } from '../../entities';
 import { addSite } from '../../src/admin/sites';
 import { createSelfAlarms } from '../../src/alarms/self-alarms';
-import type { AlarmChange } from '../../src/ingest/formats/types';
 import { silentLogger } from '../../src/log';
+import type { AlarmChange } from '../../src/types/alarm-change';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
 
 /** 2026-11-25 21:00 in Asia/Shanghai (13:00 UTC). */

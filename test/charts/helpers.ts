@@ -1,6 +1,6 @@
 // Shared checks of the chart tests: pure-JSON options, series and graphic access, SSR rendering, time fixtures.
 import * as echarts from 'echarts';
-import type { ChartOption } from '../../charts/types';
+import type { ChartOption } from '../../src/types/chart-option';
 
 export type Obj = Record<string, unknown>;
 

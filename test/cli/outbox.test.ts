@@ -2,8 +2,8 @@
 import type { DataSource } from 'typeorm';
 import { addSite } from '../../src/admin/sites';
 import { migrate, openDataSource } from '../../src/db/data-source';
-import { enqueue, getOutboxMessage, type OutboxEntry } from '../../src/notify/outbox';
-import type { AlarmNotice, BotNotice, ReportNotice } from '../../src/notify/types';
+import type { AlarmNotice, BotNotice, ReportNotice } from '../../src/outbox/notices';
+import { enqueue, getOutboxMessage, type OutboxEntry } from '../../src/outbox/store';
 import { urlDatabases } from '../helpers/db';
 import { cli } from '../helpers/cli';
 

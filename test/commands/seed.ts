@@ -13,8 +13,8 @@ import {
 import { addSite } from '../../src/admin/sites';
 import { addUser } from '../../src/admin/users';
 import { createLogger } from '../../src/log';
-import type { ChartOption } from '../../charts/types';
 import type { Caller, CommandDeps, RoomContext } from '../../commands/types';
+import type { ChartOption } from '../../src/types/chart-option';
 import { testConfig } from '../helpers/db';
 
 /** 2026-11-25 21:00 in Asia/Shanghai (13:00 UTC). */

@@ -80,3 +80,66 @@ export async function canvasStats(page: Page, selector: string): Promise<PixelSt
     return { width: canvas.width, height: canvas.height, colours: seen.size, inked };
   });
 }
+
+/** The characters app.css gives to the bundled Chinese face (its `unicode-range`). */
+const CHINESE =
+  /[\u2E80-\u2FDF\u3000-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]/g;
+
+interface DomNode {
+  nodeId: number;
+  nodeType: number;
+  nodeName: string;
+  nodeValue: string;
+  attributes?: string[];
+  children?: DomNode[];
+}
+
+interface PlatformFont {
+  familyName: string;
+  isCustomFont: boolean;
+  glyphCount: number;
+}
+
+/**
+ * Every rendered element of the page whose own Chinese text chromium did not draw in full from the
+ * web font (app.css's @font-face): on a machine without a Chinese font those characters are empty
+ * boxes. Read with DevTools' "rendered fonts" (CSS.getPlatformFontsForNode), which reports the
+ * fonts that actually drew each element's text, so it sees what a screenshot shows.
+ */
+export async function missingGlyphs(page: Page): Promise<string[]> {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1 })) as { root: DomNode };
+    const found: string[] = [];
+    const visit = async (node: DomNode): Promise<void> => {
+      const kids = node.children ?? [];
+      const text = kids
+        .filter((k) => k.nodeType === 3)
+        .map((k) => k.nodeValue)
+        .join('');
+      const chinese = text.match(CHINESE)?.length ?? 0;
+      if (node.nodeType === 1 && chinese) {
+        const { fonts } = (await cdp.send('CSS.getPlatformFontsForNode', {
+          nodeId: node.nodeId,
+        })) as { fonts: PlatformFont[] };
+        // No fonts at all: not rendered (<title>, a JSON <script>, display: none).
+        const drawn = fonts.filter((f) => f.isCustomFont).reduce((n, f) => n + f.glyphCount, 0);
+        if (fonts.length && drawn < chinese) {
+          const attrs = node.attributes ?? [];
+          const cls = attrs.findIndex((a, i) => i % 2 === 0 && a === 'class');
+          const name = node.nodeName.toLowerCase() + (cls >= 0 ? `.${attrs[cls + 1]}` : '');
+          const used = fonts.map((f) => `${f.familyName} ×${f.glyphCount}`).join(', ');
+          found.push(`${name} "${text.trim()}": ${drawn} of ${chinese} in the web font (${used})`);
+        }
+      }
+      for (const k of kids) await visit(k);
+    };
+    await visit(root);
+    return found;
+  } finally {
+    await cdp.detach();
+  }
+}

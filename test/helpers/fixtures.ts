@@ -1,6 +1,6 @@
 // Small builders for site file lines, so tests state their data the way sites write it.
-import type { AlarmChange } from '../../src/ingest/formats/types';
 import type { IngestServiceHooks } from '../../src/ingest/ingest-service';
+import type { AlarmChange } from '../../src/types/alarm-change';
 export const day = '20261124';
 export const infoPath = (d = day) => `/sys_monitor/system_info_${d}.txt`;
 export const alarmPath = (d = day) => `/sys_alarm/system_alarm_${d}.txt`;

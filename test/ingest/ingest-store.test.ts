@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IngestCursor, IngestError } from '../../entities';
 import { addSite } from '../../src/admin/sites';
-import type { AlarmChange } from '../../src/ingest/formats/types';
 import { createIngestService } from '../../src/ingest/ingest-service';
 import { addDays, startOfDay } from '../../src/time';
+import type { AlarmChange } from '../../src/types/alarm-change';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
 import { cpuLines, day } from '../helpers/fixtures';
 

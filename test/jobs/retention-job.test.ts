@@ -4,7 +4,7 @@ import { BindCode, IngestError, Server } from '../../entities';
 import { addSite } from '../../src/admin/sites';
 import { addUser } from '../../src/admin/users';
 import { DELETE_BATCH, applyRetention, deleteInBatches } from '../../src/jobs/retention-job';
-import { enqueue } from '../../src/notify/outbox';
+import { enqueue } from '../../src/outbox/store';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
 
 const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);

@@ -3,8 +3,8 @@ import { loadImage } from '@napi-rs/canvas';
 import { addUser } from '../../src/admin/users';
 import { silentLogger } from '../../src/log';
 import { createBotNotices, QR_RESEND_MS } from '../../src/notify/bot-notices';
-import type { RecipientConfig } from '../../src/notify/recipients';
-import type { BotNotice } from '../../src/notify/types';
+import type { BotNotice } from '../../src/outbox/notices';
+import type { RecipientConfig } from '../../src/queries/recipients';
 import { describeEachEngine, resetDb } from '../helpers/db';
 
 const T0 = Date.UTC(2026, 10, 25, 2, 0, 0);

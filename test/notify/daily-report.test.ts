@@ -2,8 +2,8 @@
 import type { DataSource } from 'typeorm';
 import { BusinessDaily, Server } from '../../entities';
 import { createDailyReport } from '../../src/notify/daily-report';
-import { enqueue } from '../../src/notify/outbox';
-import type { ReportNotice } from '../../src/notify/types';
+import type { ReportNotice } from '../../src/outbox/notices';
+import { enqueue } from '../../src/outbox/store';
 import { describeEachEngine, resetDb } from '../helpers/db';
 import {
   DAY,

@@ -3,7 +3,7 @@ import { addSite } from '../../src/admin/sites';
 import { addUser } from '../../src/admin/users';
 import { silentLogger } from '../../src/log';
 import { type App, createApp } from '../../src/main';
-import { claimDue, listOutbox } from '../../src/notify/outbox';
+import { claimDue, listOutbox } from '../../src/outbox/store';
 import { startOfDay } from '../../src/time';
 import { type UrlDatabase, testConfig, urlDatabases } from '../helpers/db';
 import { alarmPath, day } from '../helpers/fixtures';

@@ -1,13 +1,14 @@
 // The dispatcher against a real SMTP server on loopback: refusals, deferrals, hangs and outages retried with exact backoff until delivered once.
 import { Writable } from 'node:stream';
-import type { ChartOption } from '../../charts/types';
 import { withTransaction } from '../../src/db/tx';
 import { createLogger } from '../../src/log';
 import { createEmailChannel } from '../../src/notify/channels/email';
 import { backoffMs, createDispatcher } from '../../src/notify/dispatcher';
-import { enqueue, listOutbox, retryMessage } from '../../src/notify/outbox';
-import type { AlarmItem, AlarmNotice, Channel, Notice } from '../../src/notify/types';
+import type { Channel } from '../../src/notify/types';
+import type { AlarmItem, AlarmNotice, Notice } from '../../src/outbox/notices';
+import { enqueue, listOutbox, retryMessage } from '../../src/outbox/store';
 import { createRegistry } from '../../src/registry';
+import type { ChartOption } from '../../src/types/chart-option';
 import { describeEachEngine, resetDb } from '../helpers/db';
 import { startSmtp, type SmtpMode, type TestSmtp } from '../helpers/smtp';
 import { TINY_PNG_BASE64, alarmNotice, bj } from './fixtures';

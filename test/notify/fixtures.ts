@@ -1,12 +1,12 @@
 // Notice fixtures for the notification tests: a representative alarm notice, a daily report and a bot notice.
+import type { SendContext } from '../../src/notify/types';
 import type {
   AlarmItem,
   AlarmNotice,
   BotNotice,
   NoticeSite,
   ReportNotice,
-  SendContext,
-} from '../../src/notify/types';
+} from '../../src/outbox/notices';
 
 export const site: NoticeSite = { id: 1, code: 'BJ-CMCC', name: '北京移动', tz: 'Asia/Shanghai' };
 

@@ -1,5 +1,6 @@
 // The outbox on both engines: dedupe, concurrent claims, expired claims, retry scheduling, listing and large payloads.
 import { addSite } from '../../src/admin/sites';
+import type { AlarmItem, AlarmNotice } from '../../src/outbox/notices';
 import {
   claimDue,
   dedupeKey,
@@ -12,8 +13,7 @@ import {
   outboxCounts,
   retryMessage,
   type OutboxEntry,
-} from '../../src/notify/outbox';
-import type { AlarmItem, AlarmNotice } from '../../src/notify/types';
+} from '../../src/outbox/store';
 import { describeEachEngine, resetDb } from '../helpers/db';
 
 const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);

@@ -1,7 +1,7 @@
 // Two schedulers (two hubs) on one database: exclusive jobs run once per slot or on demand, shared jobs on every hub.
 import { createLeases } from '../../src/cluster/leases';
 import { createScheduler, slotOf } from '../../src/scheduler/scheduler';
-import type { Job, JobContext } from '../../src/scheduler/types';
+import type { Job, JobContext } from '../../src/types/job';
 import { describeEachEngine, resetDb } from '../helpers/db';
 import { captureLog } from '../helpers/log';
 

@@ -1,6 +1,6 @@
 // The scheduler: jobs as data, no overlapping runs, failures logged and contained, duplicates refused.
 import { createScheduler } from '../../src/scheduler/scheduler';
-import type { Job } from '../../src/scheduler/types';
+import type { Job } from '../../src/types/job';
 import { captureLog } from '../helpers/log';
 
 const job = (name: string, run: Job['run']): Job => ({

@@ -14,7 +14,7 @@ import {
 import { redeemBindCode } from '../../src/admin/bind-codes';
 import { verifyPassword } from '../../src/auth/password';
 import { createLogger } from '../../src/log';
-import { retryMessage } from '../../src/notify/outbox';
+import { retryMessage } from '../../src/outbox/store';
 import { commonMessages } from '../../src/web/i18n';
 import { adminMessages } from '../../src/web/routes/admin';
 import { describeEachEngine, resetDb } from '../helpers/db';

@@ -1,4 +1,4 @@
-// The portal in a real browser (Debian chromium via playwright-core): log in, site, server range, alarm ack, logout, access and escaping; screenshots checked. SQLite only: this suite is about the UI; the inject suites cover both engines.
+// The portal in a real browser (Debian chromium via playwright-core): log in, site, server range, alarm ack, logout, access and escaping, the icon; screenshots checked, with every Chinese glyph (bold too) drawn and no resource failing. SQLite only: this suite is about the UI; the inject suites cover both engines.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Alarm, CpuSample, MemSample } from '../../entities';
 import { translator } from '../../src/web/i18n';
 import { alarmListMessages, siteMessages } from '../../src/web/routes/site';
-import { canvasStats, launchBrowser, pngStats } from '../helpers/browser';
+import { canvasStats, launchBrowser, missingGlyphs, pngStats } from '../helpers/browser';
 import { type TestDb, openTestDb } from '../helpers/db';
 import {
   HOSTILE_DESCRIPTION,
@@ -34,6 +34,8 @@ let browser: Browser;
 const dialogs: string[] = [];
 /** Uncaught page errors and CSP violations: the portal's scripts must run cleanly. */
 const pageErrors: string[] = [];
+/** Resources of a page (scripts, styles, fonts, the icon, API calls) that answered ≥ 400. */
+const failedLoads: string[] = [];
 
 async function newPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
@@ -44,11 +46,22 @@ async function newPage(context: BrowserContext): Promise<Page> {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    // The browser's own requests (the icon) raise no response event, only this message. A page
+    // that is itself an error (the 404 page of a test) logs it too: its status is asserted there.
+    if (/^Failed to load resource/.test(m.text()) && m.location().url !== page.url())
+      failedLoads.push(`${m.location().url}: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.request().isNavigationRequest())
+      failedLoads.push(`${r.url()}: ${r.status()}`);
   });
   return page;
 }
 
-/** A full-page screenshot under test-artifacts/browser/, checked to show a real page. */
+/**
+ * A full-page screenshot under test-artifacts/browser/, checked to show a real page whose Chinese
+ * text, bold or not, is drawn in the web font rather than as empty boxes.
+ */
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const png = await page.screenshot({ fullPage: true });
@@ -57,6 +70,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   expect(s.width).toBeGreaterThan(300);
   expect(s.colours).toBeGreaterThan(20);
   expect(s.inked).toBeGreaterThan(2000);
+  expect(await missingGlyphs(page)).toEqual([]);
 }
 
 /** Wait until the chart's canvas shows at least `min` drawn pixels (ECharts animates in). */
@@ -134,6 +148,7 @@ afterAll(async () => {
 afterEach(() => {
   expect(dialogs).toEqual([]);
   expect(pageErrors).toEqual([]);
+  expect(failedLoads.splice(0)).toEqual([]);
 });
 
 describe('the portal in chromium [sqlite]', () => {
@@ -183,19 +198,23 @@ describe('the portal in chromium [sqlite]', () => {
   it('draws Chinese in a real Chinese font (the bundled one here), not empty boxes', async () => {
     const r = await page.evaluate(async () => {
       await document.fonts.load('24px "Noto Sans SC"', '告警');
-      const ink = (text: string) => {
+      const ink = (font: string, text: string) => {
         const c = document.createElement('canvas');
         c.width = 120;
         c.height = 40;
         const g = c.getContext('2d')!;
-        g.font = '24px "Noto Sans SC"';
+        g.font = font;
         g.fillText(text, 4, 30);
         return c.toDataURL();
       };
       // Without a Chinese font both words are the same two boxes.
+      const differ = (font: string) => ink(font, '告警') !== ink(font, '恢复');
+      const family = getComputedStyle(document.body).fontFamily;
       return {
         ready: document.fonts.check('24px "Noto Sans SC"', '告警'),
-        differ: ink('告警') !== ink('恢复'),
+        differ: differ('24px "Noto Sans SC"'),
+        boldDiffer: differ('bold 24px "Noto Sans SC"'),
+        pageFontDiffer: [differ(`24px ${family}`), differ(`600 24px ${family}`)],
         faces: (() => {
           const out: string[][] = [];
           document.fonts.forEach((f) => out.push([f.family.replace(/"/g, ''), f.status]));
@@ -203,7 +222,13 @@ describe('the portal in chromium [sqlite]', () => {
         })(),
       };
     });
-    expect(r).toEqual({ ready: true, differ: true, faces: [['Noto Sans SC', 'loaded']] });
+    expect(r).toEqual({
+      ready: true,
+      differ: true,
+      boldDiffer: true,
+      pageFontDiffer: [true, true],
+      faces: [['Noto Sans SC', 'loaded']],
+    });
     await screenshot(page, '03b-site-fonts');
   });
 
@@ -283,6 +308,24 @@ describe('the portal in chromium [sqlite]', () => {
   });
 });
 
+describe('Chinese text in chromium [sqlite]', () => {
+  it('draws the bold header brand in the web font like regular text, on a fresh browser’s first page', async () => {
+    // The brand is the first Chinese a fresh browser lays out, while the web font is still loading.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await newPage(context);
+      await page.goto(`${origin}/login`);
+      expect(await page.$eval('header .brand', (el) => getComputedStyle(el).fontWeight)).toBe(
+        '600',
+      );
+      expect(await page.$eval('h1', (el) => getComputedStyle(el).fontWeight)).toBe('700');
+      expect(await missingGlyphs(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('access rules in chromium [sqlite]', () => {
   it('an operator opening another site gets the same 404 page as for a missing site', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -300,6 +343,38 @@ describe('access rules in chromium [sqlite]', () => {
       expect(await page.textContent('main')).toBe(otherText);
       const api = await context.request.get(`${origin}/api/sites/BJ02`);
       expect(api.status()).toBe(404);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the icon in chromium [sqlite]', () => {
+  it('every page names an icon the portal serves, and /favicon.ico is a real icon too', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await newPage(context);
+      // A page of the layout, and the error page (a 404 of its own, its resources must still load).
+      for (const url of ['/login', '/no-such-page']) {
+        await page.goto(origin + url);
+        const icon = await page.$eval('link[rel="icon"]', (l) => (l as HTMLLinkElement).href);
+        expect(icon).toBe(`${origin}/static/favicon.svg`);
+      }
+      for (const [url, type] of [
+        ['/static/favicon.svg', 'image/svg+xml'],
+        ['/favicon.ico', 'image/vnd.microsoft.icon'],
+      ]) {
+        const res = await context.request.get(origin + url);
+        expect([url, res.status(), res.headers()['content-type']]).toEqual([url, 200, type]);
+        // Decoded by the browser under the page's CSP: an image, not just bytes.
+        const size = await page.evaluate(async (src) => {
+          const img = new Image();
+          img.src = src;
+          await img.decode();
+          return [img.naturalWidth, img.naturalHeight];
+        }, origin + url);
+        expect([url, size]).toEqual([url, [32, 32]]);
+      }
     } finally {
       await context.close();
     }

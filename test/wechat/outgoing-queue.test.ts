@@ -1,7 +1,8 @@
 // Outgoing queue: rate limits per chat and overall, retries, splitting of long text, order per chat.
 import type { Reply } from '../../commands/types';
 import { silentLogger } from '../../src/log';
-import { createOutgoingQueue, splitText } from '../../src/wechat/outgoing-queue';
+import { splitText } from '../../src/present/split-text';
+import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
 
 const text = (t: string): Reply => ({ kind: 'text', text: t });
 

@@ -55,7 +55,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
             dict: loadAlarmDict(cfg.alarms.dictPath),
             leases,
             recipients: recipientConfig(cfg, cfg.bot.enabled),
-            bot: null,
+            chatSender: null,
             renderer,
             now: Date.now,
             siteLeases: false,

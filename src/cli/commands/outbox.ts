@@ -9,7 +9,7 @@ import {
   listOutbox,
   outboxCounts,
   retryMessage,
-} from '../../notify/outbox';
+} from '../../outbox/store';
 import { formatInstant } from '../../time';
 import { table } from '../io';
 import type { CliContext } from '../context';

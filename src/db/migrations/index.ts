@@ -5,6 +5,7 @@ import { Notifications1764288000000 } from './1764288000000-notifications';
 import { WebSessions1764374400000 } from './1764374400000-web-sessions';
 import { OutboxParts1764460800000 } from './1764460800000-outbox-parts';
 import { LoginAttempts1764547200000 } from './1764547200000-login-attempts';
+import { WebSessionUser1764633600000 } from './1764633600000-web-session-user';
 
 export const migrations = [
   InitialSchema1764028800000,
@@ -13,4 +14,5 @@ export const migrations = [
   WebSessions1764374400000,
   OutboxParts1764460800000,
   LoginAttempts1764547200000,
+  WebSessionUser1764633600000,
 ];

@@ -1,8 +1,9 @@
 // system_alarm_YYYYmmdd.txt: alarms keyed by (site, name, node, alarm_time); a resume time resolves one.
 import type { EntityManager } from 'typeorm';
 import { insertIgnore, updateById } from '../../db/bulk';
+import type { AlarmChange } from '../../types/alarm-change';
 import { LineError, checkName, checkText, clip } from '../values';
-import type { AlarmChange, FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
+import type { FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
 
 export interface AlarmRecord {
   name: string;

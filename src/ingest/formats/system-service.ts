@@ -1,18 +1,8 @@
 // system_service_YYYYmmdd.txt: a site's business figures for the day before the record's date.
 import { addDays, isoDay } from '../../time';
+import type { BusinessFigures } from '../../types/business-figures';
 import { LineError, checkName, clip, parseCount } from '../values';
 import type { FileFormat, ParseContext, StoreContext, StoreCounts } from './types';
-
-/** One day's business figures: opens, closes, total users, calls, pushes (shows), MO, MT. */
-export interface BusinessFigures {
-  sub: number;
-  unsub: number;
-  total: number;
-  calls: number;
-  shows: number;
-  mo: number;
-  mt: number;
-}
 
 export interface ServiceRecord extends BusinessFigures {
   statDate: string;

@@ -2,6 +2,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Site } from '../../../entities';
 import type { Engine } from '../../db/data-source';
+import type { IngestHooks } from '../../types/alarm-change';
 import type { ByteUnit } from '../values';
 import type { ServerCache } from '../server-cache';
 
@@ -13,23 +14,6 @@ export interface ParseContext {
   units: { memory: ByteUnit; disk: ByteUnit };
   /** Days before and after the file's day a time may lie (ingest.plausibleDays*); default 1 and 1. */
   plausibleDays?: { before: number; after: number };
-}
-
-/** A change to an alarm made by an ingest, handed to hooks inside the same transaction. */
-export interface AlarmChange {
-  alarmId: number;
-  siteId: number;
-  change: 'raised' | 'resolved';
-  name: string;
-  node: string;
-  description: string;
-  raisedAt: number;
-  resumedAt: number | null;
-}
-
-export interface IngestHooks {
-  /** Runs inside the chunk's transaction, so that anything it writes commits with the rows. */
-  onAlarmChanges?(em: EntityManager, changes: AlarmChange[]): Promise<void>;
 }
 
 export interface StoreContext {

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import { SitewatchError } from '../../errors';
 import type { Logger } from '../../log';
+import type { Notice } from '../../outbox/notices';
 import { formatEmail } from '../format/html';
 import { oneLine } from '../format/common';
-import type { Channel, Notice, SendContext } from '../types';
+import type { Channel, SendContext } from '../types';
 
 export interface EmailChannelOptions {
   /** smtp://user:pass@host:25 or smtps://…; may hold credentials, so it is never logged or repeated. */

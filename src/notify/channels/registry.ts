@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../../../config/schema';
 import type { Logger } from '../../log';
 import { createRegistry, type Registry } from '../../registry';
-import type { WechatBot } from '../../wechat/bot';
 import type { Channel } from '../types';
+import type { ChatSender } from './chat-sender';
 import { createEmailChannel } from './email';
 import { createWechatChannel } from './wechat';
 import { createWecomChannel } from './wecom';
@@ -13,7 +13,8 @@ export interface ChannelDeps {
   ds: DataSource;
   config: Config;
   log: Logger;
-  bot: WechatBot | null;
+  /** The chat transport for the WeChat channel (null: this process sends no WeChat). */
+  chatSender: ChatSender | null;
 }
 
 export interface ChannelFactory {
@@ -39,10 +40,10 @@ export const channelFactories: readonly ChannelFactory[] = [
   },
   {
     name: 'wechat',
-    create: ({ bot, ds, config }) =>
-      bot
+    create: ({ chatSender, ds, config }) =>
+      chatSender
         ? createWechatChannel({
-            bot,
+            bot: chatSender,
             groupLimit: config.alarms.groupLimit,
             resolveRoomId: async (topic) => {
               const rows = (await ds.query(

@@ -1,16 +1,17 @@
 // WeChat channel: alarm and report notices pushed through the bot to subscribed rooms (`room:<topic>`) and bound users (`user:<login>`).
-import type { Reply } from '../../../commands/types';
 import { SitewatchError } from '../../errors';
-import type { WechatBot } from '../../wechat/bot';
-import { splitText } from '../../wechat/outgoing-queue';
+import type { Notice } from '../../outbox/notices';
+import { splitText } from '../../present/split-text';
 import { formatText } from '../format/text';
-import type { Channel, Notice } from '../types';
+import type { Channel } from '../types';
+import type { ChatMessage, ChatSender } from './chat-sender';
 
 /** WeChat itself takes somewhat more; this leaves room for the client's own limits. */
 export const WECHAT_MAX_CHARS = 1800;
 
 export interface WechatChannelOptions {
-  bot: Pick<WechatBot, 'sendToRoom' | 'sendToUser' | 'health'>;
+  /** Delivers the messages: the WeChat bot on a hub, seen through the port. */
+  bot: ChatSender;
   /** The room's id as last seen (room_subscription.room_id), tried before the topic. */
   resolveRoomId?: (topic: string) => Promise<string | null>;
   /** Most alarms listed in one message. */
@@ -39,10 +40,10 @@ export function createWechatChannel(o: WechatChannelOptions): Channel {
   async function replies(
     notice: Exclude<Notice, { kind: 'bot' }>,
     chartPng: () => Promise<Buffer | null>,
-  ): Promise<Reply[]> {
+  ): Promise<ChatMessage[]> {
     const text = formatText(notice, { maxChars, groupLimit: o.groupLimit });
     // formatText keeps to maxChars; splitting too guarantees no message is ever over the limit.
-    const out: Reply[] = splitText(text, maxChars).map((t) => ({ kind: 'text', text: t }));
+    const out: ChatMessage[] = splitText(text, maxChars).map((t) => ({ kind: 'text', text: t }));
     const png = await chartPng();
     if (png) {
       const what = notice.kind === 'report' ? `${notice.date} 日报图表` : '告警图表';

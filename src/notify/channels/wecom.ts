@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import axios from 'axios';
 import { SitewatchError } from '../../errors';
 import type { Logger } from '../../log';
+import type { Notice } from '../../outbox/notices';
 import { oneLine } from '../format/common';
 import { WECOM_MARKDOWN_MAX_BYTES, formatMarkdown } from '../format/markdown';
-import type { Channel, Notice, SendContext } from '../types';
+import type { Channel, SendContext } from '../types';
 
 export interface WecomRobot {
   /** The outbox recipient. */

@@ -1,8 +1,5 @@
 // Pieces shared by the notice formatters: labels, site-zone times, alarm states, report rows and "and N more" fitting.
 import type { Severity } from '../../../config/alarm-dict';
-import { FIGURE_LABELS } from '../../../commands/yesterday';
-import { change, count, duration, siteLabel } from '../../../commands/format';
-import { wallClock } from '../../time';
 import type {
   AlarmEvent,
   AlarmItem,
@@ -11,7 +8,10 @@ import type {
   NoticeSite,
   ReportFigures,
   ReportNotice,
-} from '../types';
+} from '../../outbox/notices';
+import { FIGURE_LABELS } from '../../present/figure-labels';
+import { change, count, duration, siteLabel } from '../../present/format';
+import { wallClock } from '../../time';
 
 /** Zone of bot notices (they belong to no site) when the caller names none. */
 export const DEFAULT_BOT_TZ = 'Asia/Shanghai';

@@ -1,6 +1,6 @@
 // Email notices: a Chinese subject, the plain-text body and an HTML body (alarm table, inline chart / QR code by cid).
 import type { Severity } from '../../../config/alarm-dict';
-import type { AlarmItem, AlarmNotice, BotNotice, Notice, ReportNotice } from '../types';
+import type { AlarmItem, AlarmNotice, BotNotice, Notice, ReportNotice } from '../../outbox/notices';
 import {
   DEFAULT_BOT_TZ,
   FIELD_MAX,

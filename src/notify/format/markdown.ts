@@ -1,6 +1,13 @@
 // WeCom group-robot markdown notices (at most 4096 UTF-8 bytes); site data is neutralised so it cannot inject markup.
 import type { Severity } from '../../../config/alarm-dict';
-import type { AlarmEvent, AlarmItem, AlarmNotice, BotNotice, Notice, ReportNotice } from '../types';
+import type {
+  AlarmEvent,
+  AlarmItem,
+  AlarmNotice,
+  BotNotice,
+  Notice,
+  ReportNotice,
+} from '../../outbox/notices';
 import {
   DEFAULT_BOT_TZ,
   FIELD_MAX,

@@ -1,5 +1,5 @@
 // Plain-text notices (WeChat messages, email bodies): alarms, the daily report and the bot's login state.
-import type { AlarmItem, AlarmNotice, BotNotice, Notice, ReportNotice } from '../types';
+import type { AlarmItem, AlarmNotice, BotNotice, Notice, ReportNotice } from '../../outbox/notices';
 import {
   DEFAULT_BOT_TZ,
   FIELD_MAX,

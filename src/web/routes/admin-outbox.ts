@@ -9,7 +9,7 @@ import {
   listOutbox,
   outboxCounts,
   retryMessage,
-} from '../../notify/outbox';
+} from '../../outbox/store';
 import { type WebDeps, renderPage, userOf } from '../context';
 import { requireAdmin } from '../guards';
 import { adminAction, adminMessages, doneOf, formatAt, redirectDone } from './admin';

@@ -2,10 +2,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { In, type DataSource } from 'typeorm';
 import { z } from 'zod';
-import { RoomSubscription, Site, User } from '../../../entities';
+import { Site, User } from '../../../entities';
+import { listRoomSubscriptions, subscribeRoom, unsubscribeRoom } from '../../admin/rooms';
 import { listSites } from '../../admin/sites';
-import { engineOf } from '../../db/data-source';
-import { insertIgnore } from '../../db/bulk';
 import { SitewatchError } from '../../errors';
 import { type WebDeps, renderPage, userOf } from '../context';
 import { requireAdmin } from '../guards';
@@ -28,9 +27,7 @@ export interface RoomJson {
 }
 
 async function loadRooms(ds: DataSource, tz: string): Promise<RoomJson[]> {
-  const subs = await ds
-    .getRepository(RoomSubscription)
-    .find({ order: { roomTopic: 'ASC', id: 'ASC' } });
+  const subs = await listRoomSubscriptions(ds);
   const siteIds = [...new Set(subs.map((s) => s.siteId))];
   const userIds = [...new Set(subs.map((s) => s.createdBy))];
   const sites = new Map(
@@ -107,32 +104,24 @@ export const adminRoomsRoutes: WebRoute = {
         const b = parseBody(addBody, req.body);
         const site = await ds.getRepository(Site).findOne({ where: { code: b.site } });
         if (!site) throw new SitewatchError('USAGE', `site: no site "${b.site}"`);
-        // A room already known by topic keeps its id; otherwise the bot finds the room by topic.
-        const known = (await ds.query(
-          'SELECT room_id FROM room_subscription WHERE room_topic = ? AND room_id IS NOT NULL LIMIT 1',
-          [b.topic],
-        )) as { room_id: string }[];
-        // INSERT IGNORE on the unique (topic, site): two admins adding the same room at once get one row.
-        const added = await insertIgnore(
-          ds.manager,
-          engineOf(ds),
-          'room_subscription',
-          ['room_topic', 'room_id', 'site_id', 'created_by', 'created_at'],
-          [[b.topic, known[0]?.room_id ?? null, site.id, userOf(req).id, deps.now()]],
-        );
-        if (added === 0)
+        // The portal does not know the room's id: one known from the topic's other subscriptions is kept.
+        const { added, subscription } = await subscribeRoom(ds, {
+          topic: b.topic,
+          roomId: null,
+          siteId: site.id,
+          by: userOf(req).id,
+          now: deps.now(),
+        });
+        if (!added)
           throw new SitewatchError(
             'CONFLICT',
             `Room "${b.topic}" already subscribes to site "${site.code}".`,
           );
-        const row = await ds
-          .getRepository(RoomSubscription)
-          .findOneOrFail({ where: { roomTopic: b.topic, siteId: site.id } });
         req.log.info(
           { admin: userOf(req).login, room: b.topic, site: site.code },
           'room subscription added',
         );
-        return row.id;
+        return subscription.id;
       },
       json: async (id) => ({ room: (await loadRooms(ds, tz)).find((r) => r.id === id) }),
       done: (_req, reply) => redirectDone(reply, '/admin/rooms', 'roomAdded'),
@@ -146,10 +135,8 @@ export const adminRoomsRoutes: WebRoute = {
       path: '/rooms/:id/delete',
       async run(req) {
         const id = idOf(req);
-        const repo = ds.getRepository(RoomSubscription);
-        const sub = await repo.findOne({ where: { id } });
+        const sub = await unsubscribeRoom(ds, { id });
         if (!sub) throw new SitewatchError('NOT_FOUND', `No room subscription #${id}.`);
-        await repo.delete({ id });
         req.log.info(
           { admin: userOf(req).login, room: sub.roomTopic, siteId: sub.siteId },
           'room subscription removed',

@@ -5,9 +5,14 @@ import { z } from 'zod';
 import { Site, User, WechatBinding } from '../../../entities';
 import { createBindCode } from '../../admin/bind-codes';
 import { listSites } from '../../admin/sites';
-import { addUser, listUsers, setNotifySettings, setPassword } from '../../admin/users';
-import { execute } from '../../db/bulk';
-import { affectedRows } from '../../db/dialect';
+import {
+  addUser,
+  endUserSessions,
+  listUsers,
+  setNotifySettings,
+  setPassword,
+  setUserSites,
+} from '../../admin/users';
 import { SitewatchError } from '../../errors';
 import { type WebDeps, renderPage, userOf } from '../context';
 import { requireAdmin } from '../guards';
@@ -103,24 +108,15 @@ async function sitesByCode(ds: DataSource, codes: string[]): Promise<Site[]> {
   return sites;
 }
 
-async function setUserSites(ds: DataSource, login: string, codes: string[]): Promise<void> {
-  const repo = ds.getRepository(User);
-  const user = await repo.findOne({ where: { login }, relations: { sites: true } });
+async function setSitesOf(ds: DataSource, login: string, codes: string[]): Promise<void> {
+  const user = await ds.getRepository(User).findOne({ where: { login } });
   if (!user) throw new SitewatchError('NOT_FOUND', `No user "${login}".`);
-  user.sites = await sitesByCode(ds, codes);
-  await repo.save(user);
-}
-
-/**
- * End a user's portal sessions except `keepSid` (the admin's own): after a password reset a stolen
- * session is worthless. Sessions are stored as JSON with the user object written id first (auth.ts).
- */
-async function endSessionsOf(ds: DataSource, userId: number, keepSid: string): Promise<number> {
-  const res = await execute(ds.manager, 'DELETE FROM web_session WHERE data LIKE ? AND sid <> ?', [
-    `%"user":{"id":${Math.trunc(userId)},%`,
-    keepSid,
-  ]);
-  return affectedRows(res);
+  const sites = await sitesByCode(ds, codes);
+  await setUserSites(
+    ds,
+    user.id,
+    sites.map((s) => s.id),
+  );
 }
 
 const loginOf = (req: FastifyRequest) => (req.params as { login: string }).login;
@@ -238,7 +234,8 @@ export const adminUsersRoutes: WebRoute = {
         const b = parseBody(passwordBody, req.body);
         await setPassword(ds, loginOf(req), b.password);
         const user = await ds.getRepository(User).findOneByOrFail({ login: loginOf(req) });
-        const ended = await endSessionsOf(ds, user.id, req.session.sessionId);
+        // A stolen session is worthless after the reset; the admin's own one stays.
+        const ended = await endUserSessions(ds, user.id, req.session.sessionId);
         req.log.info({ admin: userOf(req).login, user: user.login, ended }, 'password reset');
         return loginOf(req);
       },
@@ -253,7 +250,7 @@ export const adminUsersRoutes: WebRoute = {
       path: '/users/:login/sites',
       async run(req) {
         const b = parseBody(sitesBody, req.body);
-        await setUserSites(ds, loginOf(req), b.sites);
+        await setSitesOf(ds, loginOf(req), b.sites);
         req.log.info(
           { admin: userOf(req).login, user: loginOf(req), sites: b.sites },
           'user sites set',

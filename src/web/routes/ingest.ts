@@ -2,11 +2,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Site } from '../../../entities';
+import { count } from '../../present/format';
 import { visibleSites } from '../../queries';
 import { latestQuarantined, recentCursors } from '../../queries/web-ingest';
 import { type WebDeps, renderPage, siteFor, userOf } from '../context';
 import { requireUser } from '../guards';
-import { count } from '../../../commands/format';
 import type { Messages } from '../i18n';
 import { parseInput, timeText, tzOf } from './site';
 import type { WebRoute } from './types';

@@ -4,10 +4,10 @@ import type { z } from 'zod';
 import { describeAlarm } from '../../../config/alarm-dict';
 import { buildChart } from '../../../charts/registry';
 import type { ChartContext } from '../../../charts/types';
-import { change, count, siteZone } from '../../../commands/format';
 import type { Site } from '../../../entities';
 import { type ActiveSilence, activeSilences, silenceFor } from '../../alarms/silences';
 import { SitewatchError } from '../../errors';
+import { change, count, siteZone } from '../../present/format';
 import {
   FIGURE_KEYS,
   type SiteStatus,

@@ -1,7 +1,7 @@
 // The WeChat channel on a real Wechaty with wechaty-puppet-mock: room and user pushes, images, limits and errors.
 import { formatText } from '../../../src/notify/format/text';
 import { createWechatChannel } from '../../../src/notify/channels/wechat';
-import type { AlarmNotice } from '../../../src/notify/types';
+import type { AlarmNotice } from '../../../src/outbox/notices';
 import { aliasForLogin } from '../../../src/wechat/bindings';
 import {
   PNG,

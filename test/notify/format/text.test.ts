@@ -1,6 +1,6 @@
 // Plain-text notices: exact texts of alarms, report and bot notices, and the size limit with "……及其他 N 条".
 import { formatText } from '../../../src/notify/format/text';
-import type { AlarmNotice } from '../../../src/notify/types';
+import type { AlarmNotice } from '../../../src/outbox/notices';
 import { alarmNotice, botNotice, reportNotice } from '../fixtures';
 
 const chat = { maxChars: 2000, groupLimit: 20 };

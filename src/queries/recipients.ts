@@ -1,6 +1,6 @@
 // Who receives a site's notices on which channel: managers by email, bound users and rooms on WeChat, WeCom robots.
 import type { EntityManager } from 'typeorm';
-import { placeholders } from '../queries/sql';
+import { placeholders } from './sql';
 
 export interface Recipient {
   channel: string;

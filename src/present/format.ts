@@ -1,10 +1,7 @@
-// Shared reply formatting of the bot commands: numbers, percentages, changes, durations, times in the site zone.
-import type { Config } from '../config/schema';
-import type { Site } from '../entities';
-import { formatInstant } from '../src/time';
-import type { Reply } from './types';
-
-export const text = (t: string): Reply => ({ kind: 'text', text: t });
+// Formats shared by the chat commands, the notifications and the portal: numbers, percentages, changes, durations, sites and their times.
+import type { Config } from '../../config/schema';
+import type { Site } from '../../entities';
+import { formatInstant } from '../time';
 
 // One formatter for every count: toLocaleString would build a new one per call.
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

@@ -5,7 +5,7 @@ import type { OutboxStatus } from '../../entities';
 import { engineOf } from '../db/data-source';
 import { affectedRows } from '../db/dialect';
 import { execute, insertIgnore } from '../db/bulk';
-import type { Notice } from './types';
+import type { Notice } from './notices';
 
 export interface OutboxEntry {
   channel: string;

@@ -1,0 +1,71 @@
+// Room subscriptions (which group rooms receive and may ask about which sites): the one write path, for the bot and the portal.
+import type { DataSource } from 'typeorm';
+import { RoomSubscription } from '../../entities';
+import { engineOf } from '../db/data-source';
+import { insertIgnore } from '../db/bulk';
+
+export interface RoomSubscribe {
+  /** The room's topic (its name in WeChat), as the subscription is keyed by. */
+  topic: string;
+  /** The room's id when known (the bot knows it); null: that of another subscription of the topic, if any. */
+  roomId: string | null;
+  siteId: number;
+  /** The admin's user id. */
+  by: number;
+  now: number;
+}
+
+export interface RoomSubscribed {
+  /** False when the room already subscribed to the site (earlier, or by a concurrent caller). */
+  added: boolean;
+  subscription: RoomSubscription;
+}
+
+/** Subscribe a room to a site, or find that it already is; concurrent calls make one row and all succeed. */
+export async function subscribeRoom(ds: DataSource, s: RoomSubscribe): Promise<RoomSubscribed> {
+  const roomId = s.roomId ?? (await knownRoomId(ds, s.topic));
+  // INSERT IGNORE on the unique (room_topic, site_id): a look-up then an insert lets two callers both
+  // find nothing, and the second insert then fails.
+  const added = await insertIgnore(
+    ds.manager,
+    engineOf(ds),
+    'room_subscription',
+    ['room_topic', 'room_id', 'site_id', 'created_by', 'created_at'],
+    [[s.topic, roomId, s.siteId, s.by, s.now]],
+  );
+  const subscription = await ds
+    .getRepository(RoomSubscription)
+    .findOneOrFail({ where: { roomTopic: s.topic, siteId: s.siteId } });
+  return { added: added > 0, subscription };
+}
+
+/** The id of a room known by its topic from another subscription, or null (the bot finds it by topic). */
+async function knownRoomId(ds: DataSource, topic: string): Promise<string | null> {
+  const known = (await ds.query(
+    'SELECT room_id FROM room_subscription WHERE room_topic = ? AND room_id IS NOT NULL LIMIT 1',
+    [topic],
+  )) as { room_id: string }[];
+  return known[0]?.room_id ?? null;
+}
+
+/** Remove a subscription, by id or by room topic and site; returns what was removed, or null if nothing was. */
+export async function unsubscribeRoom(
+  ds: DataSource,
+  which: { id: number } | { topic: string; siteId: number },
+): Promise<RoomSubscription | null> {
+  const repo = ds.getRepository(RoomSubscription);
+  const sub = await repo.findOne({
+    where: 'id' in which ? { id: which.id } : { roomTopic: which.topic, siteId: which.siteId },
+  });
+  if (!sub) return null;
+  const res = await repo.delete({ id: sub.id });
+  return res.affected === 0 ? null : sub;
+}
+
+/** Subscriptions by room topic then id; only those of `topic` when given. */
+export function listRoomSubscriptions(ds: DataSource, topic?: string): Promise<RoomSubscription[]> {
+  return ds.getRepository(RoomSubscription).find({
+    where: topic === undefined ? {} : { roomTopic: topic },
+    order: { roomTopic: 'ASC', id: 'ASC' },
+  });
+}
