@@ -6,7 +6,8 @@ import prettier from 'eslint-config-prettier';
 
 // One-way layers, bottom to top: a folder imports only from the layers below it. In the layers marked
 // `siblings`, the folders may also import each other; elsewhere only themselves (src/notify never
-// imports commands, src/web never src/wechat). scripts/ and test/ are outside the layers.
+// imports commands, src/web never a chat transport, one transport never another). scripts/ and test/
+// are outside the layers.
 const LAYERS = [
   {
     name: 'base',
@@ -31,11 +32,16 @@ const LAYERS = [
   },
   { name: 'domain', folders: ['src/alarms', 'src/admin'] },
   { name: 'presentation', folders: ['commands', 'src/notify'] },
-  { name: 'transports', folders: ['src/wechat', 'src/web'] },
+  // What every chat transport shares: the message path, the outgoing queue, the ChatTransport interface.
+  { name: 'chat machinery', folders: ['src/chat'] },
+  {
+    name: 'transports',
+    folders: ['src/transports/wechaty', 'src/transports/console', 'src/web'],
+  },
   {
     name: 'jobs and composition',
     folders: ['src/jobs', 'src/cli', 'src/demo'],
-    files: ['src/main.ts', 'src/alarm-path.ts'],
+    files: ['src/main.ts', 'src/alarm-path.ts', 'src/chat-transports.ts'],
     siblings: true,
   },
 ];
@@ -68,6 +74,15 @@ const layerPolicies = LAYERS.flatMap((from, i) =>
   }),
 );
 
+// The one import against the layers: the config schema composes the settings each notification
+// channel declares in its own file, through the channel registry, so a new channel leaves config/ alone.
+const exceptions = [
+  {
+    from: { file: { path: 'config/schema.ts' } },
+    allow: { to: { file: { path: 'src/notify/channels/registry.ts' } } },
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
   js.configs.recommended,
@@ -99,7 +114,11 @@ export default tseslint.config(
       ),
     },
     rules: {
-      'boundaries/dependencies': ['error', { default: 'allow', policies: layerPolicies }],
+      // The last policy that matches decides, so the exceptions come after the layers.
+      'boundaries/dependencies': [
+        'error',
+        { default: 'allow', policies: [...layerPolicies, ...exceptions] },
+      ],
       // A new folder or root file has to be given a layer above.
       'boundaries/no-unknown-files': 'error',
     },

@@ -86,17 +86,7 @@ export const defaults = {
     batch: 200,
     /** Messages sent at once. */
     concurrency: 4,
-    email: {
-      /** smtp://user:pass@host:25 or smtps://…; null: no email channel. */
-      smtpUrl: null as string | null,
-      from: 'Sitewatch <sitewatch@localhost>',
-      timeoutMs: 20_000,
-    },
-    wecom: {
-      /** WeCom group robots: a name, the webhook URL and the site codes it receives ('*' = all). */
-      robots: [] as { name: string; url: string; sites: string[] }[],
-      timeoutMs: 10_000,
-    },
+    // Each channel's own settings (notify.email, notify.wecom…) have their defaults in its file in src/notify/channels/.
   },
   web: {
     /** `sitewatch start` serves the web portal unless this is false. */

@@ -2,7 +2,9 @@
 import { type Stats, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { channelSettings, channelSettingsShape } from '../src/notify/channels/registry';
 import { defaults } from './defaults';
+import { bool, int } from './fields';
 
 const unit = z.enum(['B', 'K', 'M', 'G', 'T']);
 
@@ -27,11 +29,6 @@ export const dbUrlSchema = z
   });
 
 const cron = z.string().refine((s) => validCron(s), { message: 'is not a valid cron expression' });
-
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max);
 
 export const configSchema = z.strictObject({
   db: z.strictObject({ url: dbUrlSchema }),
@@ -77,24 +74,8 @@ export const configSchema = z.strictObject({
     claimMs: int(1000),
     batch: int(1, 10_000),
     concurrency: int(1, 64),
-    email: z.strictObject({
-      smtpUrl: z
-        .string()
-        .regex(/^smtps?:\/\/[^/]+/, 'must look like smtp://user:pass@host:25 or smtps://host:465')
-        .nullable(),
-      from: z.string().min(3),
-      timeoutMs: int(100),
-    }),
-    wecom: z.strictObject({
-      robots: z.array(
-        z.strictObject({
-          name: z.string().min(1).max(100),
-          url: z.url({ protocol: /^https?$/ }),
-          sites: z.array(z.string().min(1)).min(1),
-        }),
-      ),
-      timeoutMs: int(100),
-    }),
+    // notify.email, notify.wecom…: each channel's own settings, declared in its file.
+    ...channelSettingsShape(),
   }),
   web: z.strictObject({
     enabled: bool,
@@ -145,8 +126,8 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 
-/** Environment variables and the config path each one sets. */
-export const envMap: Record<string, string> = {
+/** Environment variables of the settings above and the config path each one sets. */
+const settingsEnv: Record<string, string> = {
   SITEWATCH_DB: 'db.url',
   SITEWATCH_TZ: 'timezone',
   SITEWATCH_LOG_LEVEL: 'log.level',
@@ -162,8 +143,6 @@ export const envMap: Record<string, string> = {
   SITEWATCH_ALARM_MAX_REMINDERS: 'alarms.maxReminders',
   SITEWATCH_ALARM_DICT: 'alarms.dictPath',
   SITEWATCH_SELF_ALARMS: 'selfAlarms.enabled',
-  SITEWATCH_SMTP_URL: 'notify.email.smtpUrl',
-  SITEWATCH_MAIL_FROM: 'notify.email.from',
   SITEWATCH_NOTIFY_MAX_ATTEMPTS: 'notify.maxAttempts',
   SITEWATCH_RETENTION_SAMPLE_DAYS: 'retention.sampleDays',
   SITEWATCH_WEB_ENABLED: 'web.enabled',
@@ -195,6 +174,22 @@ export const envMap: Record<string, string> = {
   SITEWATCH_MEMORY_UNIT: 'ingest.units.memory',
   SITEWATCH_DISK_UNIT: 'ingest.units.disk',
 };
+
+/** The variables each channel declares for its settings, as config paths (notify.<channel>.<setting>). */
+function channelEnv(taken: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { name, settings } of channelSettings())
+    for (const [variable, key] of Object.entries(settings.env)) {
+      const path = `notify.${name}.${key}`;
+      const other = taken[variable] ?? out[variable];
+      if (other) throw new Error(`Environment variable ${variable} is both ${other} and ${path}.`);
+      out[variable] = path;
+    }
+  return out;
+}
+
+/** Environment variables and the config path each one sets. */
+export const envMap: Record<string, string> = { ...settingsEnv, ...channelEnv(settingsEnv) };
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -294,6 +289,15 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
+/** defaults.ts, with each channel's own defaults under notify.<channel>; a fresh copy each time. */
+function builtInDefaults(): Tree {
+  const tree = structuredClone(defaults) as unknown as Tree;
+  const notify = tree.notify as Tree;
+  for (const { name, settings } of channelSettings())
+    notify[name] = structuredClone(settings.defaults);
+  return tree;
+}
+
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Overrides applied last (tests, CLI flags). */
@@ -307,7 +311,7 @@ export interface LoadOptions {
 export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const problems: string[] = [];
-  let tree: Tree = structuredClone(defaults) as unknown as Tree;
+  let tree = builtInDefaults();
   const file = env.SITEWATCH_CONFIG;
   if (file) {
     try {

@@ -18,10 +18,10 @@ import { systemAlarm } from '../src/ingest/formats/system-alarm';
 import { createIngestService, type IngestServiceHooks } from '../src/ingest/ingest-service';
 import { silentLogger } from '../src/log';
 import { createEmailChannel } from '../src/notify/channels/email';
+import { configuredChannels } from '../src/notify/channels/registry';
 import { createDispatcher } from '../src/notify/dispatcher';
 import { createNoticeCharts } from '../src/notify/notice-chart';
 import type { Notice } from '../src/outbox/notices';
-import type { RecipientConfig } from '../src/queries/recipients';
 import { createRegistry } from '../src/registry';
 import { type ChartRenderer, createChartRenderer } from '../src/render/chart-renderer';
 import { dayKey } from '../src/time';
@@ -399,12 +399,19 @@ async function oneRun(env: Env, label: string, run: number, charts: boolean): Pr
   const bareFirst = run % 2 === 1;
   const early = bareFirst ? await bareRun() : null;
   const figures = await withFreshDb(env, `${label}_o${run}`, async (ds) => {
-    const recipients: RecipientConfig = {
-      email: true,
-      // Room rows are produced as with the bot running; nothing in this bench sends them.
-      wechat: true,
-      wecomRobots: [{ name: ROBOT, sites: ['*'] }],
-    };
+    // Room rows are produced as with the bot running; nothing in this bench sends them (nor to the robot).
+    const recipients = configuredChannels({
+      ...config,
+      bot: { ...config.bot, enabled: true },
+      notify: {
+        ...config.notify,
+        email: { ...config.notify.email, smtpUrl: 'smtp://127.0.0.1:25' },
+        wecom: {
+          ...config.notify.wecom,
+          robots: [{ name: ROBOT, url: 'http://127.0.0.1:9/', sites: ['*'] }],
+        },
+      },
+    });
     const notifier = createAlarmNotifier({
       dict: loadAlarmDict(config.alarms.dictPath),
       recipients,

@@ -14,7 +14,7 @@ import { createDailyReport, type DailyReport } from './notify/daily-report';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher';
 import { createNoticeCharts } from './notify/notice-chart';
 import type { Channel } from './notify/types';
-import type { RecipientConfig } from './queries/recipients';
+import type { ConfiguredChannels } from './queries/recipients';
 import type { Registry } from './registry';
 import type { ChartRenderer } from './render/chart-renderer';
 import type { AlarmChange } from './types/alarm-change';
@@ -51,23 +51,14 @@ export interface AlarmPath {
   counts(): AlarmCounts;
 }
 
-/** Who gets notices under this config; `wechat` when the bot is enabled (on this process or a hub). */
-export function recipientConfig(config: Config, wechat: boolean): RecipientConfig {
-  return {
-    email: config.notify.email.smtpUrl !== null,
-    wechat,
-    wecomRobots: config.notify.wecom.robots,
-  };
-}
-
 export interface AlarmPathDeps {
   ds: DataSource;
   config: Config;
   log: Logger;
   dict: AlarmDict;
   leases: Leases;
-  /** Who gets notices; a channel absent on this process (WeChat without the bot) keeps its rows for a hub that has it. */
-  recipients: RecipientConfig;
+  /** The configured channels (configuredChannels), which pick who gets notices; one this process cannot send on (WeChat without the bot) keeps its rows for a hub that can. */
+  recipients: ConfiguredChannels;
   /** The running bot behind the chat port, for the WeChat channel (null: this process sends no WeChat). */
   chatSender: ChatSender | null;
   renderer: ChartRenderer | null;

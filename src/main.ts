@@ -5,7 +5,9 @@ import { loadAlarmDict } from '../config/alarm-dict';
 import type { Config } from '../config/schema';
 import { createCommandRegistry } from '../commands/registry';
 import { createCommandRouter } from '../commands/router';
-import { createAlarmPath, recipientConfig, type Notifications } from './alarm-path';
+import { createAlarmPath, type Notifications } from './alarm-path';
+import { createTransportRegistry, wechatTransport } from './chat-transports';
+import type { ChatTransport } from './chat/transport';
 import { createLeases, defaultHubId } from './cluster/leases';
 import { migrate, openDataSource } from './db/data-source';
 import { describeError } from './errors';
@@ -22,14 +24,12 @@ import { createRetentionJob } from './jobs/retention-job';
 import type { Logger } from './log';
 import { createBotNotices } from './notify/bot-notices';
 import type { ChatSender } from './notify/channels/chat-sender';
+import { configuredChannels } from './notify/channels/registry';
 import type { Dispatcher } from './notify/dispatcher';
 import { retryMessage } from './outbox/store';
 import { type ChartRenderer, createChartRenderer } from './render/chart-renderer';
 import { type Scheduler, createScheduler } from './scheduler/scheduler';
-import { dbResolvers } from './wechat/bindings';
-import { type WechatBot, createWechatBot } from './wechat/bot';
-import { createMessageHandler } from './wechat/handler';
-import { createOutgoingQueue } from './wechat/outgoing-queue';
+import type { PuppetInstance, WechatBot } from './transports/wechaty/bot';
 import { createWebServer } from './web/server';
 
 export interface AppOptions {
@@ -38,7 +38,7 @@ export interface AppOptions {
   /** Run the scheduled jobs (default true; `sitewatch bot` runs the bot alone). */
   schedule?: boolean;
   /** A puppet instance instead of config.bot.puppet (tests: wechaty-puppet-mock). */
-  puppet?: Parameters<typeof createWechatBot>[0]['puppet'];
+  puppet?: PuppetInstance;
   /** Serve the web portal (default: config.web.enabled; `sitewatch bot` leaves it out). */
   web?: boolean;
   now?: () => number;
@@ -52,7 +52,10 @@ export interface App {
   ingest: IngestService;
   scheduler: Scheduler;
   renderer: ChartRenderer;
+  /** The WeChat transport, when this hub runs it. */
   bot: WechatBot | null;
+  /** Every chat transport this hub runs (the registry's, as the config says), the WeChat bot among them. */
+  transports: readonly ChatTransport[];
   notifications: Notifications;
   /** The web portal (null when not served); listening after start(). */
   web: FastifyInstance | null;
@@ -85,8 +88,12 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
   }
   const renderer = createChartRenderer({ ...config.charts, log });
   const renderChart = (option: Parameters<ChartRenderer['render']>[0]) => renderer.render(option);
-  const botEnabled = o.bot ?? config.bot.enabled;
-  const recipients = recipientConfig(config, botEnabled);
+  const transportKinds = createTransportRegistry()
+    .list()
+    .filter((k) => k.inHub(config, o.bot));
+  const botEnabled = transportKinds.includes(wechatTransport);
+  // WeChat is queued for when this hub runs the bot, which `o.bot` may decide against the config.
+  const recipients = configuredChannels({ ...config, bot: { ...config.bot, enabled: botEnabled } });
   const leases = createLeases({
     ds,
     owner: config.cluster.hubId ?? defaultHubId(),
@@ -108,22 +115,19 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
       ?.runOnce()
       .catch((err) => log.error({ err: describeError(err) }, 'outbox sweep failed'));
   const botNotices = createBotNotices({ ds, recipients, log, flush });
-  const bot = botEnabled
-    ? createWechatBot({
-        name: config.bot.name,
-        puppet: o.puppet ?? config.bot.puppet,
-        prefix: config.bot.prefix || undefined,
-        handle: createMessageHandler({ ds, router, log, now }),
-        ...dbResolvers(ds),
-        queue: createOutgoingQueue({
-          perChatIntervalMs: config.bot.sendIntervalMs,
-          globalIntervalMs: config.bot.sendIntervalMs,
-          log,
-        }),
-        onState: (e) => botNotices.onState(e),
-        log,
-      })
-    : null;
+  const transports = transportKinds.map((k) =>
+    k.create({
+      config,
+      ds,
+      router,
+      log,
+      now,
+      puppet: o.puppet,
+      onState: (e) => botNotices.onState(e),
+    }),
+  );
+  // The registry's names are unique: the one named like the WeChat kind is what it made.
+  const bot = (transports.find((t) => t.name === wechatTransport.name) ?? null) as WechatBot | null;
 
   const { ingest, notifications } = createAlarmPath({
     ds,
@@ -226,6 +230,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     scheduler,
     renderer,
     bot,
+    transports,
     notifications,
     web,
     webUrl: () => webUrl,
@@ -236,16 +241,20 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
         log.info({ at: addr }, 'web portal listening');
       }
       scheduler.start();
-      // The bot logs in and restarts on its own; the hub does not wait for a QR scan.
-      if (bot)
-        void bot.start().catch((err) => log.error({ err: String(err) }, 'bot failed to start'));
+      // Transports log in and restart on their own; the hub does not wait for a QR scan.
+      for (const t of transports)
+        void t
+          .start()
+          .catch((err) =>
+            log.error({ err: String(err), transport: t.name }, 'bot failed to start'),
+          );
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       await scheduler.stop();
       await web?.close();
-      await bot?.stop();
+      for (const t of [...transports].reverse()) await t.stop();
       for (const c of channels.list()) await c.close?.();
       await renderer.close();
       await ds.destroy();

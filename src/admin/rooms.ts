@@ -1,5 +1,5 @@
-// Room subscriptions (which group rooms receive and may ask about which sites): the one write path, for the bot and the portal.
-import type { DataSource } from 'typeorm';
+// Room subscriptions (which group rooms receive and may ask about which sites): the one write path, for the bot and the portal, and a room's sites.
+import { In, type DataSource } from 'typeorm';
 import { RoomSubscription } from '../../entities';
 import { engineOf } from '../db/data-source';
 import { insertIgnore } from '../db/bulk';
@@ -68,4 +68,25 @@ export function listRoomSubscriptions(ds: DataSource, topic?: string): Promise<R
     where: topic === undefined ? {} : { roomTopic: topic },
     order: { roomTopic: 'ASC', id: 'ASC' },
   });
+}
+
+/**
+ * Site ids subscribed by a room: by topic (recording the room's current id), else by the room id
+ * last seen (the topic was renamed; the subscriptions follow the new topic).
+ */
+export async function roomSiteIds(
+  ds: DataSource,
+  topic: string,
+  roomId: string | null,
+): Promise<number[]> {
+  const repo = ds.getRepository(RoomSubscription);
+  let subs = await repo.find({ where: { roomTopic: topic } });
+  if (subs.length === 0 && roomId) {
+    subs = await repo.find({ where: { roomId } });
+    if (subs.length > 0)
+      await repo.update({ id: In(subs.map((s) => s.id)) }, { roomTopic: topic.slice(0, 255) });
+  } else if (roomId && subs.some((s) => s.roomId !== roomId)) {
+    await repo.update({ id: In(subs.map((s) => s.id)) }, { roomId });
+  }
+  return [...new Set(subs.map((s) => s.siteId))].sort((a, b) => a - b);
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { type AlarmDict, describeAlarm } from '../../config/alarm-dict';
 import type { AlarmEvent, AlarmItem, AlarmNotice, NoticeSite } from '../outbox/notices';
 import { enqueue, type OutboxEntry } from '../outbox/store';
-import { type Recipient, type RecipientConfig, siteRecipients } from '../queries/recipients';
+import { type ConfiguredChannels, type Recipient, siteRecipients } from '../queries/recipients';
 import { placeholders } from '../queries/sql';
 import type { AlarmChange } from '../types/alarm-change';
 import { activeSilences, silenceFor } from './silences';
@@ -15,7 +15,8 @@ export const HISTORY_MS = 24 * 3600_000;
 
 export interface AlarmNotifierDeps {
   dict: AlarmDict;
-  recipients: RecipientConfig;
+  /** The configured channels, which pick the recipients. */
+  recipients: ConfiguredChannels;
   defaultTz: string;
 }
 

@@ -5,7 +5,7 @@ import { execute } from '../db/bulk';
 import { affectedRows } from '../db/dialect';
 import { withTransaction } from '../db/tx';
 import type { AlarmItem, NoticeSite } from '../outbox/notices';
-import { adminRecipients, type RecipientConfig, siteRecipients } from '../queries/recipients';
+import { adminRecipients, type ConfiguredChannels, siteRecipients } from '../queries/recipients';
 import { placeholders } from '../queries/sql';
 import { enqueueNotices, type NoticeDraft, noticeSites } from './notifier';
 import { activeSilences, silenceFor } from './silences';
@@ -13,7 +13,7 @@ import { activeSilences, silenceFor } from './silences';
 export interface ReminderDeps {
   ds: DataSource;
   dict: AlarmDict;
-  recipients: RecipientConfig;
+  recipients: ConfiguredChannels;
   defaultTz: string;
   everyMs: number;
   maxReminders: number;
@@ -98,7 +98,7 @@ export function createReminders(deps: ReminderDeps) {
         `UPDATE alarm SET escalated_at = ? WHERE id IN (${placeholders(escalatedIds.length)})`,
         [now, ...escalatedIds],
       );
-      const admins = await adminRecipients(em, deps.recipients, { wechat: true });
+      const admins = await adminRecipients(em, deps.recipients, 'escalation');
       const r = await enqueueNotices(
         em,
         [escalations],

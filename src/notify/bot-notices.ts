@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 import { describeError } from '../errors';
 import type { BotNotice } from '../outbox/notices';
 import { enqueue } from '../outbox/store';
-import { adminRecipients, type RecipientConfig } from '../queries/recipients';
+import { adminRecipients, type ConfiguredChannels } from '../queries/recipients';
 
 /** A new QR code is mailed at most this often while the bot stays logged out (codes expire within minutes). */
 export const QR_RESEND_MS = 30 * 60_000;
@@ -19,7 +19,7 @@ export interface BotStateEvent {
 
 export function createBotNotices(deps: {
   ds: DataSource;
-  recipients: RecipientConfig;
+  recipients: ConfiguredChannels;
   log: Logger;
   /** Called after a notice was queued, to send it at once. */
   flush?: () => void;
@@ -29,10 +29,8 @@ export function createBotNotices(deps: {
 
   async function queue(notice: BotNotice, event: string): Promise<void> {
     await withTransaction(deps.ds, async (em) => {
-      // The WeChat channel is what is down: these go by email and WeCom robots only.
-      const to = (await adminRecipients(em, deps.recipients, { wechat: false })).filter(
-        (r) => r.channel !== 'wechat',
-      );
+      // The WeChat channel is what is down: it picks no recipients for these (see wechat.ts).
+      const to = await adminRecipients(em, deps.recipients, 'bot');
       await enqueue(
         em,
         to.map((r) => ({ ...r, event, siteId: null, notice })),

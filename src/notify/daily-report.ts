@@ -5,12 +5,12 @@ import { withTransaction } from '../db/tx';
 import type { ReportFigures, ReportNotice } from '../outbox/notices';
 import { enqueue, type OutboxEntry } from '../outbox/store';
 import { type Figures, siteHealth, yesterdayFigures } from '../queries';
-import { type RecipientConfig, siteRecipients } from '../queries/recipients';
+import { type ConfiguredChannels, siteRecipients } from '../queries/recipients';
 import { addDays, dayKey, startOfDay } from '../time';
 
 export interface DailyReportDeps {
   ds: DataSource;
-  recipients: RecipientConfig;
+  recipients: ConfiguredChannels;
   defaultTz: string;
 }
 

@@ -1,6 +1,12 @@
-// The interface every notification channel implements, and what the dispatcher hands it per message.
+// The interface every notification channel implements, what the dispatcher hands it per message, and the definition a channel's file exports for the registry.
+import type { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import type { Config } from '../../config/schema';
+import type { Logger } from '../log';
 import type { Notice } from '../outbox/notices';
+import type { ChannelRecipients } from '../queries/recipients';
 import type { ChartOption } from '../types/chart-option';
+import type { ChatSender } from './channels/chat-sender';
 
 export interface SendContext {
   /** The notice's chart as PNG (rendered once per notice, shared by channels); null when it has none. */
@@ -23,4 +29,48 @@ export interface Channel {
   /** Deliver one notice to one recipient; throws (any error) to have it retried with backoff. */
   send(recipient: string, notice: Notice, ctx: SendContext): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** What a channel's factory may use. */
+export interface ChannelDeps {
+  ds: DataSource;
+  config: Config;
+  log: Logger;
+  /** The chat transport for the WeChat channel (null: this process sends no WeChat). */
+  chatSender: ChatSender | null;
+}
+
+/** A channel's own settings: config `notify.<channel name>`, composed into the one config schema. */
+export interface ChannelSettings<S extends z.ZodObject = z.ZodObject> {
+  schema: S;
+  /** The built-in values, validated by `schema` like any other. */
+  defaults: z.input<S>;
+  /** Environment variables and the setting (a key of `schema`) each one sets. */
+  env: Readonly<Record<string, string>>;
+}
+
+/** How much one message of a channel may hold. */
+export interface ChannelLimits {
+  /** Longest text of one message, in `unit`s; null: no limit (email). */
+  maxSize: number | null;
+  unit: 'utf8 bytes' | 'utf16 units';
+  /** Most alarms one notice lists; the rest are counted in "……及其他 N 条". */
+  groupLimit: number;
+}
+
+/**
+ * Everything Sitewatch knows of a channel, exported by its file and listed once in the registry.
+ * A channel is configured (notices are queued for it) when `recipients` gives something, and
+ * send-capable in a process when `create` does: WeChat rows queued by the CLI wait for the hub with
+ * the bot.
+ */
+export interface ChannelDefinition<N extends string = string, S extends z.ZodObject | null = null> {
+  readonly name: N;
+  /** Its settings under `notify.<name>`, or null when it has none of its own. */
+  readonly settings: S extends z.ZodObject ? ChannelSettings<S> : null;
+  limits(config: Config): ChannelLimits;
+  /** How it picks recipients under `config`; null when it is not configured (nothing is queued for it). */
+  recipients(config: Config): ChannelRecipients | null;
+  /** The sender, or null when this process cannot send on it (not configured, or no transport here). */
+  create(deps: ChannelDeps): Channel | null;
 }

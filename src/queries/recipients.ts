@@ -1,4 +1,4 @@
-// Who receives a site's notices on which channel: managers by email, bound users and rooms on WeChat, WeCom robots.
+// Who receives notices: the configured channels each pick their recipients (their `recipients`), from the read models below.
 import type { EntityManager } from 'typeorm';
 import { placeholders } from './sql';
 
@@ -7,82 +7,144 @@ export interface Recipient {
   recipient: string;
 }
 
-export interface RecipientConfig {
-  /** Email channel configured (an SMTP URL is set). */
-  email: boolean;
-  /** WeChat bot running. */
-  wechat: boolean;
-  wecomRobots: readonly { name: string; sites: readonly string[] }[];
-}
-
 /** alarm: managers' alarm emails, opted-in WeChat users, rooms, robots; report: report emails, rooms, robots. */
 export type Purpose = 'alarm' | 'report';
 
-/** Recipients per site id; every site asked for has an entry (maybe empty). */
+/** Why admins are told: an alarm escalated after its reminders, or a notice about the WeChat bot itself. */
+export type AdminPurpose = 'escalation' | 'bot';
+
+export interface SiteRef {
+  id: number;
+  code: string;
+}
+
+/** One recipient of one site's notices on a channel. */
+export interface SiteRecipient {
+  siteId: number;
+  recipient: string;
+}
+
+/** How a channel picks its recipients under the configuration in use. */
+export interface ChannelRecipients {
+  /** Its recipients of these sites' notices, in the order they are queued (a site may have none). */
+  site(em: EntityManager, sites: readonly SiteRef[], purpose: Purpose): Promise<SiteRecipient[]>;
+  /** Its recipients among the admins (and groups that watch everything). */
+  admins(em: EntityManager, purpose: AdminPurpose): Promise<string[]>;
+}
+
+/** A channel that notices are queued for, whether or not this process can send on it. */
+export interface RecipientChannel extends ChannelRecipients {
+  /** The outbox `channel` column. */
+  readonly name: string;
+}
+
+/** The configured channels, in registry order (see configuredChannels in src/notify/channels/registry.ts). */
+export type ConfiguredChannels = readonly RecipientChannel[];
+
+/** Recipients per site id on every configured channel, in channel order; every site asked for has an entry (maybe empty). */
 export async function siteRecipients(
   em: EntityManager,
-  sites: readonly { id: number; code: string }[],
+  sites: readonly SiteRef[],
   purpose: Purpose,
-  cfg: RecipientConfig,
+  channels: ConfiguredChannels,
 ): Promise<Map<number, Recipient[]>> {
   const out = new Map<number, Recipient[]>(sites.map((s) => [s.id, []]));
   if (sites.length === 0) return out;
-  const ids = sites.map((s) => s.id);
-  const add = (siteId: number, channel: string, recipient: string) => {
-    const list = out.get(siteId);
-    if (list && !list.some((r) => r.channel === channel && r.recipient === recipient))
-      list.push({ channel, recipient });
-  };
-  if (cfg.email) {
-    const flag = purpose === 'alarm' ? 'u.notify_email' : 'u.report_email';
-    const rows = (await em.query(
-      `SELECT us.site_id, u.email FROM user_site us JOIN user u ON u.id = us.user_id
-        WHERE us.site_id IN (${placeholders(ids.length)}) AND ${flag} = ? AND u.email IS NOT NULL AND u.email <> ''
-        ORDER BY u.email`,
-      [...ids, true],
-    )) as { site_id: number | string; email: string }[];
-    for (const r of rows) add(Number(r.site_id), 'email', r.email);
-  }
-  if (cfg.wechat) {
-    const rooms = (await em.query(
-      `SELECT site_id, room_topic FROM room_subscription WHERE site_id IN (${placeholders(ids.length)}) ORDER BY room_topic`,
-      ids,
-    )) as { site_id: number | string; room_topic: string }[];
-    for (const r of rooms) add(Number(r.site_id), 'wechat', `room:${r.room_topic}`);
-    if (purpose === 'alarm') {
-      const users = (await em.query(
-        `SELECT us.site_id, u.login FROM user_site us JOIN user u ON u.id = us.user_id
-          JOIN wechat_binding b ON b.user_id = u.id
-          WHERE us.site_id IN (${placeholders(ids.length)}) AND u.notify_wechat = ? ORDER BY u.login`,
-        [...ids, true],
-      )) as { site_id: number | string; login: string }[];
-      for (const r of users) add(Number(r.site_id), 'wechat', `user:${r.login}`);
-    }
-  }
-  for (const robot of cfg.wecomRobots) {
-    for (const s of sites) {
-      if (robot.sites.includes('*') || robot.sites.includes(s.code)) add(s.id, 'wecom', robot.name);
+  for (const channel of channels) {
+    for (const r of await channel.site(em, sites, purpose)) {
+      const list = out.get(r.siteId);
+      if (list && !list.some((x) => x.channel === channel.name && x.recipient === r.recipient))
+        list.push({ channel: channel.name, recipient: r.recipient });
     }
   }
   return out;
 }
 
-/** Admins, for escalations and the bot's own notices: their email, their bound WeChat (escalations), and every robot. */
+/** Admins' recipients on every configured channel, for escalations and the bot's own notices. */
 export async function adminRecipients(
   em: EntityManager,
-  cfg: RecipientConfig,
-  o: { wechat: boolean },
+  channels: ConfiguredChannels,
+  purpose: AdminPurpose,
 ): Promise<Recipient[]> {
   const out: Recipient[] = [];
-  const admins = (await em.query(
-    `SELECT u.login, u.email, b.id AS bound FROM user u LEFT JOIN wechat_binding b ON b.user_id = u.id
-      WHERE u.role = 'admin' ORDER BY u.login`,
-  )) as { login: string; email: string | null; bound: number | null }[];
-  for (const a of admins) {
-    if (cfg.email && a.email) out.push({ channel: 'email', recipient: a.email });
-    if (o.wechat && cfg.wechat && a.bound !== null)
-      out.push({ channel: 'wechat', recipient: `user:${a.login}` });
+  for (const channel of channels) {
+    for (const recipient of await channel.admins(em, purpose))
+      if (!out.some((x) => x.channel === channel.name && x.recipient === recipient))
+        out.push({ channel: channel.name, recipient });
   }
-  for (const robot of cfg.wecomRobots) out.push({ channel: 'wecom', recipient: robot.name });
   return out;
+}
+
+/** The managers' email addresses per site: those who chose alarm (or report) emails. */
+export async function managerEmails(
+  em: EntityManager,
+  siteIds: readonly number[],
+  purpose: Purpose,
+): Promise<{ siteId: number; email: string }[]> {
+  if (siteIds.length === 0) return [];
+  const flag = purpose === 'alarm' ? 'u.notify_email' : 'u.report_email';
+  const rows = (await em.query(
+    `SELECT us.site_id, u.email FROM user_site us JOIN user u ON u.id = us.user_id
+      WHERE us.site_id IN (${placeholders(siteIds.length)}) AND ${flag} = ? AND u.email IS NOT NULL AND u.email <> ''
+      ORDER BY u.email`,
+    [...siteIds, true],
+  )) as { site_id: number | string; email: string }[];
+  return rows.map((r) => ({ siteId: Number(r.site_id), email: r.email }));
+}
+
+/** The WeChat rooms subscribed to each site, by topic. */
+export async function subscribedRooms(
+  em: EntityManager,
+  siteIds: readonly number[],
+): Promise<{ siteId: number; topic: string }[]> {
+  if (siteIds.length === 0) return [];
+  const rows = (await em.query(
+    `SELECT site_id, room_topic FROM room_subscription WHERE site_id IN (${placeholders(siteIds.length)}) ORDER BY room_topic`,
+    [...siteIds],
+  )) as { site_id: number | string; room_topic: string }[];
+  return rows.map((r) => ({ siteId: Number(r.site_id), topic: r.room_topic }));
+}
+
+/** The managers of each site with a bound WeChat contact (not another transport's) who chose WeChat pushes, by login. */
+export async function boundUsers(
+  em: EntityManager,
+  siteIds: readonly number[],
+): Promise<{ siteId: number; login: string }[]> {
+  if (siteIds.length === 0) return [];
+  const rows = (await em.query(
+    `SELECT us.site_id, u.login FROM user_site us JOIN user u ON u.id = us.user_id
+      JOIN wechat_binding b ON b.user_id = u.id AND b.transport = 'wechat'
+      WHERE us.site_id IN (${placeholders(siteIds.length)}) AND u.notify_wechat = ? ORDER BY u.login`,
+    [...siteIds, true],
+  )) as { site_id: number | string; login: string }[];
+  return rows.map((r) => ({ siteId: Number(r.site_id), login: r.login }));
+}
+
+/** The admins' email addresses, by login. */
+export async function adminEmails(em: EntityManager): Promise<string[]> {
+  const rows = (await em.query(
+    `SELECT email FROM user WHERE role = 'admin' AND email IS NOT NULL AND email <> '' ORDER BY login`,
+  )) as { email: string }[];
+  return rows.map((r) => r.email);
+}
+
+/** The logins of the admins with a bound WeChat contact. */
+export async function boundAdmins(em: EntityManager): Promise<string[]> {
+  const rows = (await em.query(
+    `SELECT u.login FROM user u JOIN wechat_binding b ON b.user_id = u.id AND b.transport = 'wechat'
+      WHERE u.role = 'admin' ORDER BY u.login`,
+  )) as { login: string }[];
+  return rows.map((r) => r.login);
+}
+
+/** The id last seen for a subscribed room with this topic (it survives a rename), or null. */
+export async function roomIdByTopic(
+  em: Pick<EntityManager, 'query'>,
+  topic: string,
+): Promise<string | null> {
+  const rows = (await em.query(
+    'SELECT room_id FROM room_subscription WHERE room_topic = ? AND room_id IS NOT NULL LIMIT 1',
+    [topic],
+  )) as { room_id: string }[];
+  return rows[0]?.room_id ?? null;
 }

@@ -14,6 +14,7 @@ import {
   NOW,
   RECIPIENTS,
   addAlarm,
+  channelsFor,
   addSilence,
   clearAlarmData,
   noticeSite,
@@ -208,15 +209,16 @@ describeEachEngine('alarm notifier', (db) => {
       { channel: 'email', recipient: 'zhao@example.com' },
       { channel: 'wechat', recipient: 'room:上海运维群' },
     ]);
-    const noEmail = await siteRecipients(ds.manager, [bj01], 'alarm', {
-      email: false,
-      wechat: false,
-      wecomRobots: [{ name: 'all', sites: ['*'] }],
-    });
+    const noEmail = await siteRecipients(
+      ds.manager,
+      [bj01],
+      'alarm',
+      channelsFor({ email: false, wechat: false, wecomRobots: [{ name: 'all', sites: ['*'] }] }),
+    );
     expect(noEmail.get(bj01.id)).toEqual([{ channel: 'wecom', recipient: 'all' }]);
     expect(await siteRecipients(ds.manager, [], 'alarm', RECIPIENTS)).toEqual(new Map());
 
-    expect(await adminRecipients(ds.manager, RECIPIENTS, { wechat: true })).toEqual([
+    expect(await adminRecipients(ds.manager, RECIPIENTS, 'escalation')).toEqual([
       { channel: 'email', recipient: 'admin@example.com' },
       { channel: 'wecom', recipient: 'bj-robot' },
     ]);

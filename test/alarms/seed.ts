@@ -11,8 +11,10 @@ import {
 } from '../../entities';
 import { addSite } from '../../src/admin/sites';
 import { addUser } from '../../src/admin/users';
+import { configuredChannels } from '../../src/notify/channels/registry';
 import type { NoticeSite } from '../../src/outbox/notices';
-import type { RecipientConfig } from '../../src/queries/recipients';
+import type { ConfiguredChannels } from '../../src/queries/recipients';
+import { testConfig } from '../helpers/db';
 
 /** 2026-11-25 21:00 in Asia/Shanghai (13:00 UTC). */
 export const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);
@@ -20,12 +22,31 @@ export const MIN = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
+/** The channels configured with email (an SMTP URL), WeChat (the bot enabled) and these WeCom robots. */
+export function channelsFor(o: {
+  email: boolean;
+  wechat: boolean;
+  wecomRobots: { name: string; sites: string[] }[];
+}): ConfiguredChannels {
+  return configuredChannels(
+    testConfig({
+      bot: { enabled: o.wechat },
+      notify: {
+        email: { smtpUrl: o.email ? 'smtp://127.0.0.1:25' : null },
+        wecom: {
+          robots: o.wecomRobots.map((r) => ({ ...r, url: 'http://127.0.0.1:9/robot' })),
+        },
+      },
+    }),
+  );
+}
+
 /** Email, WeChat and one WeCom robot that serves BJ01 only. */
-export const RECIPIENTS: RecipientConfig = {
+export const RECIPIENTS: ConfiguredChannels = channelsFor({
   email: true,
   wechat: true,
   wecomRobots: [{ name: 'bj-robot', sites: ['BJ01'] }],
-};
+});
 
 export interface AlarmSeed {
   /** BJ01 北京一号 (the default zone), SH01 上海移动 (UTC), OFF1 disabled. */

@@ -4,7 +4,7 @@ import { BIND_HELP, type CommandHelp } from '../../commands/help';
 import { createCommandRegistry } from '../../commands/registry';
 import { createCommandRouter, normaliseText } from '../../commands/router';
 import type { Caller, Command, CommandDeps, Reply, RoomContext } from '../../commands/types';
-import { BIND_IN_ROOM, createMessageHandler } from '../../src/wechat/handler';
+import { BIND_IN_ROOM, createMessageHandler } from '../../src/chat/handler';
 import { captureLog } from '../helpers/log';
 import { testConfig } from '../helpers/db';
 
@@ -121,6 +121,7 @@ describe('帮助', () => {
       now: () => NOW,
     });
     const meta = {
+      transport: 'wechat',
       contactId: 'c1',
       contactName: 'Alice',
       contactAlias: null,

@@ -4,19 +4,19 @@ import { addUser } from '../../src/admin/users';
 import { silentLogger } from '../../src/log';
 import { createBotNotices, QR_RESEND_MS } from '../../src/notify/bot-notices';
 import type { BotNotice } from '../../src/outbox/notices';
-import type { RecipientConfig } from '../../src/queries/recipients';
 import { describeEachEngine, resetDb } from '../helpers/db';
+import { channelsFor } from '../alarms/seed';
 
 const T0 = Date.UTC(2026, 10, 25, 2, 0, 0);
 const QR = 'https://login.weixin.qq.com/l/Abc123==';
-const recipients: RecipientConfig = {
+const recipients = channelsFor({
   email: true,
   wechat: true,
   wecomRobots: [
     { name: 'ops-room', sites: ['*'] },
     { name: 'bj-room', sites: ['BJ01'] },
   ],
-};
+});
 
 describeEachEngine('bot notices', (db) => {
   beforeEach(async () => {

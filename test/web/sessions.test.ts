@@ -93,7 +93,9 @@ describeEachEngine('sessions by user', (db) => {
 describeEachEngine('web_session.user_id migration', (db) => {
   it('fills user_id of existing sessions from their JSON in batches, null where there is no user id', async () => {
     const ds = db().ds;
-    // Back to the schema before the column, with sessions as the store wrote them then.
+    // Back to the schema before the column (undoing the later migration first), with sessions as
+    // the store wrote them then.
+    await ds.undoLastMigration({ transaction: 'each' });
     await ds.undoLastMigration({ transaction: 'each' });
     const cookie = { originalMaxAge: null, expires: null, httpOnly: true, path: '/' };
     const rows: [string, string][] = [];
@@ -112,7 +114,10 @@ describeEachEngine('web_session.user_id migration', (db) => {
         batch.flatMap(([sid, data]) => [sid, data, NOW]),
       );
     }
-    expect(await migrate(ds)).toEqual(['WebSessionUser1764633600000']);
+    expect(await migrate(ds)).toEqual([
+      'WebSessionUser1764633600000',
+      'ChatTransport1764720000000',
+    ]);
     const got = (await ds.query('SELECT sid, user_id FROM web_session')) as {
       sid: string;
       user_id: number | string | null;

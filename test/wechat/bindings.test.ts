@@ -2,13 +2,9 @@
 import { RoomSubscription, WechatBinding } from '../../entities';
 import { addSite } from '../../src/admin/sites';
 import { addUser } from '../../src/admin/users';
-import {
-  aliasForLogin,
-  bindContact,
-  dbResolvers,
-  findCallerByContact,
-  roomSiteIds,
-} from '../../src/wechat/bindings';
+import { aliasForLogin, bindContact, findCallerByContact } from '../../src/admin/chat-bindings';
+import { roomSiteIds } from '../../src/admin/rooms';
+import { dbResolvers } from '../../src/chat/directory';
 import { describeEachEngine, resetDb } from '../helpers/db';
 
 describeEachEngine('wechat bindings', (db) => {
@@ -24,10 +20,16 @@ describeEachEngine('wechat bindings', (db) => {
   });
 
   it('binds a contact under the alias sw-<login> and finds it by contact id', async () => {
-    expect(await bindContact(db().ds, liId, { id: 'c1', name: 'Li' }, 1000)).toEqual({
+    expect(
+      await bindContact(db().ds, liId, { transport: 'wechat', id: 'c1', name: 'Li' }, 1000),
+    ).toEqual({
       alias: 'sw-li.lei',
     });
-    const caller = await findCallerByContact(db().ds, { contactId: 'c1', alias: null }, 2000);
+    const caller = await findCallerByContact(
+      db().ds,
+      { transport: 'wechat', contactId: 'c1', alias: null },
+      2000,
+    );
     expect(caller).toEqual({
       userId: liId,
       login: 'li.lei',
@@ -45,9 +47,12 @@ describeEachEngine('wechat bindings', (db) => {
   });
 
   it('after a re-login finds the binding by alias and stores the new contact id', async () => {
-    await bindContact(db().ds, liId, { id: 'old', name: 'Li' });
-    expect(await findCallerByContact(db().ds, { contactId: 'new', alias: null })).toBeNull();
+    await bindContact(db().ds, liId, { transport: 'wechat', id: 'old', name: 'Li' });
+    expect(
+      await findCallerByContact(db().ds, { transport: 'wechat', contactId: 'new', alias: null }),
+    ).toBeNull();
     const caller = await findCallerByContact(db().ds, {
+      transport: 'wechat',
       contactId: 'new',
       alias: 'sw-li.lei',
       name: 'Li 2',
@@ -57,15 +62,25 @@ describeEachEngine('wechat bindings', (db) => {
     expect(row).toMatchObject({ contactId: 'new', contactName: 'Li 2' });
     // and now by id alone
     expect(
-      (await findCallerByContact(db().ds, { contactId: 'new', alias: undefined }))?.login,
+      (
+        await findCallerByContact(db().ds, {
+          transport: 'wechat',
+          contactId: 'new',
+          alias: undefined,
+        })
+      )?.login,
     ).toBe('li.lei');
   });
 
   it('prefers the alias when a stale contact id now belongs to someone else', async () => {
-    await bindContact(db().ds, liId, { id: 'x', name: 'Li' });
-    await bindContact(db().ds, hanId, { id: 'y', name: 'Han' });
+    await bindContact(db().ds, liId, { transport: 'wechat', id: 'x', name: 'Li' });
+    await bindContact(db().ds, hanId, { transport: 'wechat', id: 'y', name: 'Han' });
     // new session: Han got the id Li had before
-    const caller = await findCallerByContact(db().ds, { contactId: 'x', alias: 'sw-han' });
+    const caller = await findCallerByContact(db().ds, {
+      transport: 'wechat',
+      contactId: 'x',
+      alias: 'sw-han',
+    });
     expect(caller?.login).toBe('han');
     const rows = await db()
       .ds.getRepository(WechatBinding)
@@ -77,12 +92,14 @@ describeEachEngine('wechat bindings', (db) => {
   });
 
   it('rebinding replaces the earlier binding of the user and of the contact', async () => {
-    await bindContact(db().ds, liId, { id: 'c1', name: 'Li' });
-    await bindContact(db().ds, liId, { id: 'c2', name: 'Li new phone' });
-    await bindContact(db().ds, hanId, { id: 'c2', name: 'shared' });
+    await bindContact(db().ds, liId, { transport: 'wechat', id: 'c1', name: 'Li' });
+    await bindContact(db().ds, liId, { transport: 'wechat', id: 'c2', name: 'Li new phone' });
+    await bindContact(db().ds, hanId, { transport: 'wechat', id: 'c2', name: 'shared' });
     const rows = await db().ds.getRepository(WechatBinding).find();
     expect(rows.map((r) => [r.userId, r.contactId])).toEqual([[hanId, 'c2']]);
-    await expect(bindContact(db().ds, 9999, { id: 'c3', name: 'x' })).rejects.toThrow('No user');
+    await expect(
+      bindContact(db().ds, 9999, { transport: 'wechat', id: 'c3', name: 'x' }),
+    ).rejects.toThrow('No user');
   });
 
   it('keeps long logins within the alias column', () => {
@@ -110,7 +127,7 @@ describeEachEngine('wechat bindings', (db) => {
     expect(await roomSiteIds(db().ds, '运维一群', 'r1@chatroom')).toHaveLength(2);
     expect((await subs.find()).map((s) => s.roomTopic)).toEqual(['运维一群', '运维一群']);
     expect(await roomSiteIds(db().ds, 'other', 'r9@chatroom')).toEqual([]);
-    const { resolveRoom, resolveCaller } = dbResolvers(db().ds);
+    const { resolveRoom, resolveCaller } = dbResolvers(db().ds, 'wechat');
     expect(await resolveRoom({ id: 'r1@chatroom', topic: '运维一群' })).toEqual({
       id: 'r1@chatroom',
       topic: '运维一群',

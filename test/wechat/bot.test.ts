@@ -10,14 +10,16 @@ import { SitewatchError } from '../../src/errors';
 import { createLogger, silentLogger } from '../../src/log';
 import type { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { bindContact, dbResolvers } from '../../src/wechat/bindings';
+import { bindContact } from '../../src/admin/chat-bindings';
+import { dbResolvers } from '../../src/chat/directory';
+import { createChatInbox } from '../../src/chat/inbox';
+import { createOutgoingQueue } from '../../src/chat/outgoing-queue';
 import {
   createWechatBot,
   DEFAULT_PUPPET,
   loadPuppet,
   type BotStateEvent,
-} from '../../src/wechat/bot';
-import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
+} from '../../src/transports/wechaty/bot';
 import { describeEachEngine, resetDb } from '../helpers/db';
 
 import {
@@ -34,6 +36,13 @@ import {
 } from './harness';
 
 afterAll(() => removeHarnessDir());
+
+const echoInbox = createChatInbox({
+  transport: 'wechat',
+  handle: echo,
+  resolveCaller: async () => null,
+  resolveRoom: async () => null,
+});
 
 describe('wechat bot (wechaty-puppet-mock)', () => {
   let h: Harness | undefined;
@@ -173,9 +182,7 @@ describe('wechat bot (wechaty-puppet-mock)', () => {
     expect(puppet.name()).toMatch(/wechat4u/);
     const bot = createWechatBot({
       name: join(harnessDir(), 'never-started'),
-      handle: echo,
-      resolveCaller: async () => null,
-      resolveRoom: async () => null,
+      receive: echoInbox,
       queue: createOutgoingQueue({ log: silentLogger }),
       log: silentLogger,
     });
@@ -227,9 +234,7 @@ describe('wechat bot (wechaty-puppet-mock)', () => {
     const bot = createWechatBot({
       name: join(harnessDir(), 'flaky'),
       puppet,
-      handle: echo,
-      resolveCaller: async () => null,
-      resolveRoom: async () => null,
+      receive: echoInbox,
       queue: createOutgoingQueue({ log: silentLogger }),
       log: silentLogger,
       qrOut: null,
@@ -255,14 +260,49 @@ describe('wechat bot (wechaty-puppet-mock)', () => {
     const bot = createWechatBot({
       name: join(harnessDir(), 'never-started-2'),
       puppet: new PuppetMock(),
-      handle: echo,
-      resolveCaller: async () => null,
-      resolveRoom: async () => null,
+      receive: echoInbox,
       queue: createOutgoingQueue({ log: silentLogger }),
       log: silentLogger,
     });
     await bot.stop();
     expect(bot.health().state).toBe('offline');
+  });
+
+  it('says once per outage, in words, that the login server is unreachable, when it tries next, and when it is back', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger(
+      'debug',
+      new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }),
+    );
+    h = await startHarness({ log, login: false });
+    const loginFails = async (k: number) => {
+      await waitFor(() => h?.puppet.state.active() === true, 'puppet running');
+      h!.puppet.emit('error', { data: 'getaddrinfo ENOTFOUND login.wx.qq.com' });
+      await waitFor(() => h?.bot.health().restarts === k, `restart ${k}`);
+    };
+    for (const k of [1, 2, 3]) await loginFails(k);
+    await waitFor(() => h?.puppet.state.active() === true, 'puppet running');
+    h.mocker.scan('qr-once-reachable');
+    await waitFor(() => h?.bot.health().state === 'scanning', 'scanning');
+    // A new outage is said again (the backoff goes on until a login).
+    await loginFails(4);
+    const said = lines.filter(
+      (l) => Number(l.level) >= 30 && String(l.msg).includes('login server'),
+    );
+    expect(said.map((l) => l.msg)).toEqual([
+      expect.stringMatching(
+        /^WeChat login server unreachable \(login\.wx\.qq\.com: ENOTFOUND\); next attempt at \d\d:\d\d:\d\d \(in 20 ms\)$/,
+      ),
+      expect.stringMatching(
+        /^WeChat login server reachable again \(login\.wx\.qq\.com, after \d+ ms\)$/,
+      ),
+      expect.stringMatching(/^WeChat login server unreachable .* \(in 160 ms\)$/),
+    ]);
+    expect(said.map((l) => l.level)).toEqual([40, 30, 40]);
+    expect(said[0]).toMatchObject({ host: 'login.wx.qq.com', code: 'ENOTFOUND', delayMs: 20 });
+    // Nor is the error itself, or each restart, said once the outage is.
+    expect(lines.filter((l) => /^wechat (error|bot restarting)/.test(String(l.msg)))).toEqual([]);
+    expect(lines.filter((l) => l.msg === 'wechat login server still unreachable')).toHaveLength(2);
   });
 
   it('restarts after a puppet error without a session, not after one while online', async () => {
@@ -300,13 +340,14 @@ describeEachEngine('wechat bot bindings across logins', (db) => {
 
   it('binds a contact, and after logout and a new login with new ids finds it by alias', async () => {
     const li = await addUser(db().ds, { login: 'li.lei', password: 'correct horse' });
-    const resolvers = dbResolvers(db().ds);
+    const resolvers = dbResolvers(db().ds, 'wechat');
     const bound: string[] = [];
     h = await startHarness({
       ...resolvers,
       handle: async (text, caller, _room, meta) => {
         if (text === 'bind') {
           const { alias } = await bindContact(db().ds, li.id, {
+            transport: meta.transport,
             id: meta.contactId,
             name: meta.contactName,
           });

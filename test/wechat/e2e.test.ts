@@ -3,8 +3,8 @@ import { createCommandRegistry } from '../../commands/registry';
 import { createCommandRouter } from '../../commands/router';
 import { RoomSubscription } from '../../entities';
 import { createBindCode } from '../../src/admin/bind-codes';
-import { dbResolvers } from '../../src/wechat/bindings';
-import { BIND_FAILED, UNBOUND_HINT, createMessageHandler } from '../../src/wechat/handler';
+import { dbResolvers } from '../../src/chat/directory';
+import { BIND_FAILED, UNBOUND_HINT, createMessageHandler } from '../../src/chat/handler';
 import { describeEachEngine, resetDb } from '../helpers/db';
 import { NOW, seed, testDeps } from '../commands/seed';
 import { type Harness, removeHarnessDir, startHarness, waitFor } from './harness';
@@ -24,7 +24,7 @@ describeEachEngine('wechat end to end', (db) => {
     const { deps, logs } = testDeps(db().ds);
     const router = createCommandRouter(createCommandRegistry(), deps);
     const handle = createMessageHandler({ ds: db().ds, router, log: deps.log, now: () => NOW });
-    h = await startHarness({ handle, ...dbResolvers(db().ds) });
+    h = await startHarness({ handle, ...dbResolvers(db().ds, 'wechat') });
     return { s, logs, h };
   }
 

@@ -1,11 +1,12 @@
 // Tests of the message handler's refusals of strangers: the reply, and what the log keeps of their message.
 import type { DataSource } from 'typeorm';
 import type { CommandRouter } from '../../commands/router';
-import { UNBOUND_HINT, createMessageHandler } from '../../src/wechat/handler';
-import type { MessageMeta } from '../../src/wechat/bot';
+import { UNBOUND_HINT, createMessageHandler } from '../../src/chat/handler';
+import type { MessageMeta } from '../../src/chat/transport';
 import { captureLog } from '../helpers/log';
 
 const meta: MessageMeta = {
+  transport: 'wechat',
   contactId: 'wxid_stranger',
   contactName: 'Stranger',
   contactAlias: null,

@@ -6,13 +6,14 @@ import { PassThrough } from 'node:stream';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { Caller, RoomContext } from '../../commands/types';
 import { type Logger, silentLogger } from '../../src/log';
+import { createChatInbox } from '../../src/chat/inbox';
+import { createOutgoingQueue } from '../../src/chat/outgoing-queue';
+import type { MessageHandler } from '../../src/chat/transport';
 import {
   createWechatBot,
   type BotStateEvent,
-  type MessageHandler,
   type WechatBot,
-} from '../../src/wechat/bot';
-import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
+} from '../../src/transports/wechaty/bot';
 
 export type ContactMock = ReturnType<mock.Mocker['createContact']>;
 export type RoomMock = ReturnType<mock.Mocker['createRoom']>;
@@ -107,9 +108,12 @@ export async function startHarness(o: {
   const bot = createWechatBot({
     name: join(harnessDir(), `bot${++n}`),
     puppet,
-    handle: o.handle ?? echo,
-    resolveCaller: o.resolveCaller ?? (async () => null),
-    resolveRoom: o.resolveRoom ?? (async (r) => ({ id: r.id, topic: r.topic, siteIds: [] })),
+    receive: createChatInbox({
+      transport: 'wechat',
+      handle: o.handle ?? echo,
+      resolveCaller: o.resolveCaller ?? (async () => null),
+      resolveRoom: o.resolveRoom ?? (async (r) => ({ id: r.id, topic: r.topic, siteIds: [] })),
+    }),
     prefix: o.prefix,
     queue,
     log: o.log ?? silentLogger,

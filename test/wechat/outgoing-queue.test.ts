@@ -2,7 +2,7 @@
 import type { Reply } from '../../commands/types';
 import { silentLogger } from '../../src/log';
 import { splitText } from '../../src/present/split-text';
-import { createOutgoingQueue } from '../../src/wechat/outgoing-queue';
+import { createOutgoingQueue } from '../../src/chat/outgoing-queue';
 
 const text = (t: string): Reply => ({ kind: 'text', text: t });
 

@@ -2,15 +2,11 @@
 import { type Command, Option } from 'commander';
 import type { DataSource } from 'typeorm';
 import { loadAlarmDict } from '../../../config/alarm-dict';
-import {
-  type AlarmPath,
-  type CheckOutcome,
-  createAlarmPath,
-  recipientConfig,
-} from '../../alarm-path';
+import { type AlarmPath, type CheckOutcome, createAlarmPath } from '../../alarm-path';
 import { createLeases, defaultHubId } from '../../cluster/leases';
 import { SitewatchError } from '../../errors';
 import { summarize } from '../../ingest/ingest-service';
+import { configuredChannels } from '../../notify/channels/registry';
 import type { SweepResult } from '../../notify/dispatcher';
 import { createChartRenderer } from '../../render/chart-renderer';
 import { isDayKey } from '../../time';
@@ -54,7 +50,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
             log,
             dict: loadAlarmDict(cfg.alarms.dictPath),
             leases,
-            recipients: recipientConfig(cfg, cfg.bot.enabled),
+            recipients: configuredChannels(cfg),
             chatSender: null,
             renderer,
             now: Date.now,

@@ -99,7 +99,9 @@ export function registerUser(program: Command, ctx: CliContext): void {
             reportEmail: flag(o.emailReport),
             email: o.email === undefined ? undefined : o.email === 'none' ? null : o.email,
           });
-          const bound = await ds.getRepository(WechatBinding).exists({ where: { userId: u.id } });
+          const bound = await ds
+            .getRepository(WechatBinding)
+            .exists({ where: { transport: 'wechat', userId: u.id } });
           const noEmail = u.email === null ? ' (no email address: nothing is sent)' : '';
           const state = (on: boolean, note: string) => (on ? `on${note}` : 'off');
           ctx.out(

@@ -6,6 +6,7 @@ import { WebSessions1764374400000 } from './1764374400000-web-sessions';
 import { OutboxParts1764460800000 } from './1764460800000-outbox-parts';
 import { LoginAttempts1764547200000 } from './1764547200000-login-attempts';
 import { WebSessionUser1764633600000 } from './1764633600000-web-session-user';
+import { ChatTransport1764720000000 } from './1764720000000-chat-transport';
 
 export const migrations = [
   InitialSchema1764028800000,
@@ -15,4 +16,5 @@ export const migrations = [
   OutboxParts1764460800000,
   LoginAttempts1764547200000,
   WebSessionUser1764633600000,
+  ChatTransport1764720000000,
 ];

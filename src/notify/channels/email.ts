@@ -1,12 +1,36 @@
-// Email channel: one notice to one address over SMTP (nodemailer), Chinese subject, text + HTML, inline chart / QR code.
+// Email channel: one notice to one address over SMTP (nodemailer), Chinese subject, text + HTML, inline chart / QR code; its settings, recipients and limits.
 import { randomUUID } from 'node:crypto';
 import { createTransport } from 'nodemailer';
+import { z } from 'zod';
+import { int } from '../../../config/fields';
 import { SitewatchError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Notice } from '../../outbox/notices';
-import { formatEmail } from '../format/html';
+import { adminEmails, managerEmails } from '../../queries/recipients';
+import { EMAIL_GROUP_FACTOR, formatEmail } from '../format/html';
 import { oneLine } from '../format/common';
-import type { Channel, SendContext } from '../types';
+import type { Channel, ChannelDefinition, ChannelSettings, SendContext } from '../types';
+
+const settingsSchema = z.strictObject({
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'must look like smtp://user:pass@host:25 or smtps://host:465')
+    .nullable(),
+  from: z.string().min(3),
+  timeoutMs: int(100),
+});
+
+/** notify.email */
+export const emailSettings: ChannelSettings<typeof settingsSchema> = {
+  schema: settingsSchema,
+  defaults: {
+    /** smtp://user:pass@host:25 or smtps://…; null: no email channel. */
+    smtpUrl: null,
+    from: 'Sitewatch <sitewatch@localhost>',
+    timeoutMs: 20_000,
+  },
+  env: { SITEWATCH_SMTP_URL: 'smtpUrl', SITEWATCH_MAIL_FROM: 'from' },
+};
 
 export interface EmailChannelOptions {
   /** smtp://user:pass@host:25 or smtps://…; may hold credentials, so it is never logged or repeated. */
@@ -156,3 +180,46 @@ export function createEmailChannel(o: EmailChannelOptions): Channel {
     },
   };
 }
+
+/** Managers who chose alarm (or report) emails, and the admins, by address; configured by an SMTP URL. */
+export const emailChannel: ChannelDefinition<'email', typeof settingsSchema> = {
+  name: 'email',
+  settings: emailSettings,
+  limits: (config) => ({
+    maxSize: null,
+    unit: 'utf16 units',
+    groupLimit: config.alarms.groupLimit * EMAIL_GROUP_FACTOR,
+  }),
+  recipients: (config) =>
+    config.notify.email.smtpUrl === null
+      ? null
+      : {
+          site: async (em, sites, purpose) =>
+            (
+              await managerEmails(
+                em,
+                sites.map((s) => s.id),
+                purpose,
+              )
+            ).map((r) => ({
+              siteId: r.siteId,
+              recipient: r.email,
+            })),
+          admins: (em) => adminEmails(em),
+        },
+  create: ({ config, log }) => {
+    const s = config.notify.email;
+    return s.smtpUrl
+      ? createEmailChannel({
+          smtpUrl: s.smtpUrl,
+          from: s.from,
+          timeoutMs: s.timeoutMs,
+          maxConnections: config.notify.concurrency,
+          // The chat limit: formatEmail lists EMAIL_GROUP_FACTOR times as many (limits().groupLimit).
+          groupLimit: config.alarms.groupLimit,
+          tz: config.timezone,
+          log,
+        })
+      : null;
+  },
+};

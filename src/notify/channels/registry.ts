@@ -1,81 +1,64 @@
-// The explicit list of notification channels: each factory builds its channel from config, or none when not configured.
-import type { DataSource } from 'typeorm';
+// The registry of notification channels; adding a channel is one file (its settings, recipients, limits and factory) and one line here.
+import type { z } from 'zod';
 import type { Config } from '../../../config/schema';
-import type { Logger } from '../../log';
+import type { ConfiguredChannels } from '../../queries/recipients';
 import { createRegistry, type Registry } from '../../registry';
-import type { Channel } from '../types';
-import type { ChatSender } from './chat-sender';
-import { createEmailChannel } from './email';
-import { createWechatChannel } from './wechat';
-import { createWecomChannel } from './wecom';
+import type { Channel, ChannelDefinition, ChannelDeps, ChannelSettings } from '../types';
+import { emailChannel } from './email';
+import { wechatChannel } from './wechat';
+import { wecomChannel } from './wecom';
 
-export interface ChannelDeps {
-  ds: DataSource;
-  config: Config;
-  log: Logger;
-  /** The chat transport for the WeChat channel (null: this process sends no WeChat). */
-  chatSender: ChatSender | null;
+/** The registered channels, in the order recipients are listed and queued. */
+export const channelDefinitions = [emailChannel, wechatChannel, wecomChannel] as const;
+
+/** Any channel's definition, whatever its settings. */
+export type AnyChannelDefinition = ChannelDefinition<string, z.ZodObject | null>;
+
+type Registered = (typeof channelDefinitions)[number];
+
+/** `notify.<name>` of each registered channel with settings of its own: its zod object. */
+export type ChannelSettingsShape = {
+  [D in Registered as D['settings'] extends null ? never : D['name']]: NonNullable<
+    D['settings']
+  >['schema'];
+};
+
+/** The channels' settings, for the config schema to compose into its notify section. */
+export function channelSettings(
+  defs: readonly AnyChannelDefinition[] = channelDefinitions,
+): { name: string; settings: ChannelSettings }[] {
+  createRegistry('notification channel', defs);
+  return defs.flatMap((d) => (d.settings ? [{ name: d.name, settings: d.settings }] : []));
 }
 
-export interface ChannelFactory {
-  readonly name: string;
-  create(deps: ChannelDeps): Channel | null;
+/** The zod shape the config schema spreads into `notify`. */
+export function channelSettingsShape(): ChannelSettingsShape {
+  return Object.fromEntries(
+    channelSettings().map((c) => [c.name, c.settings.schema]),
+  ) as ChannelSettingsShape;
 }
 
-export const channelFactories: readonly ChannelFactory[] = [
-  {
-    name: 'email',
-    create: ({ config, log }) =>
-      config.notify.email.smtpUrl
-        ? createEmailChannel({
-            smtpUrl: config.notify.email.smtpUrl,
-            from: config.notify.email.from,
-            timeoutMs: config.notify.email.timeoutMs,
-            maxConnections: config.notify.concurrency,
-            groupLimit: config.alarms.groupLimit,
-            tz: config.timezone,
-            log,
-          })
-        : null,
-  },
-  {
-    name: 'wechat',
-    create: ({ chatSender, ds, config }) =>
-      chatSender
-        ? createWechatChannel({
-            bot: chatSender,
-            groupLimit: config.alarms.groupLimit,
-            resolveRoomId: async (topic) => {
-              const rows = (await ds.query(
-                'SELECT room_id FROM room_subscription WHERE room_topic = ? AND room_id IS NOT NULL LIMIT 1',
-                [topic],
-              )) as { room_id: string }[];
-              return rows[0]?.room_id ?? null;
-            },
-          })
-        : null,
-  },
-  {
-    name: 'wecom',
-    create: ({ config, log }) =>
-      config.notify.wecom.robots.length > 0
-        ? createWecomChannel({
-            robots: config.notify.wecom.robots,
-            timeoutMs: config.notify.wecom.timeoutMs,
-            groupLimit: config.alarms.groupLimit,
-            tz: config.timezone,
-            log,
-          })
-        : null,
-  },
-];
+/**
+ * The channels configured under `config`, in registry order: notices are queued for each of them,
+ * whether or not this process can send on it (see createChannels).
+ */
+export function configuredChannels(
+  config: Config,
+  defs: readonly AnyChannelDefinition[] = channelDefinitions,
+): ConfiguredChannels {
+  createRegistry('notification channel', defs);
+  return defs.flatMap((d) => {
+    const r = d.recipients(config);
+    return r ? [{ name: d.name, site: r.site.bind(r), admins: r.admins.bind(r) }] : [];
+  });
+}
 
-/** The configured channels; a duplicate factory or channel name is refused at start-up. */
+/** The channels this process can send on; a duplicate channel name is refused at start-up. */
 export function createChannels(
   deps: ChannelDeps,
-  factories: readonly ChannelFactory[] = channelFactories,
+  defs: readonly AnyChannelDefinition[] = channelDefinitions,
 ): Registry<Channel> {
-  createRegistry('notification channel factory', factories);
-  const channels = factories.map((f) => f.create(deps)).filter((c): c is Channel => c !== null);
+  createRegistry('notification channel', defs);
+  const channels = defs.map((d) => d.create(deps)).filter((c): c is Channel => c !== null);
   return createRegistry<Channel>('notification channel', channels);
 }

@@ -1,9 +1,10 @@
-// WeChat channel: alarm and report notices pushed through the bot to subscribed rooms (`room:<topic>`) and bound users (`user:<login>`).
+// WeChat channel: alarm and report notices pushed through the bot to subscribed rooms (`room:<topic>`) and bound users (`user:<login>`); its recipients and limits.
 import { SitewatchError } from '../../errors';
 import type { Notice } from '../../outbox/notices';
 import { splitText } from '../../present/split-text';
+import { boundAdmins, boundUsers, roomIdByTopic, subscribedRooms } from '../../queries/recipients';
 import { formatText } from '../format/text';
-import type { Channel } from '../types';
+import type { Channel, ChannelDefinition } from '../types';
 import type { ChatMessage, ChatSender } from './chat-sender';
 
 /** WeChat itself takes somewhat more; this leaves room for the client's own limits. */
@@ -88,3 +89,47 @@ export function createWechatChannel(o: WechatChannelOptions): Channel {
     },
   };
 }
+
+/**
+ * Rooms subscribed to the site, managers who chose WeChat pushes and bound admins (escalations).
+ * Configured when the installation runs the bot (bot.enabled): a process without it (the CLI) still
+ * queues these rows, and the hub with the bot sends them.
+ */
+export const wechatChannel: ChannelDefinition<'wechat'> = {
+  name: 'wechat',
+  settings: null,
+  limits: (config) => ({
+    maxSize: WECHAT_MAX_CHARS,
+    unit: 'utf16 units',
+    groupLimit: config.alarms.groupLimit,
+  }),
+  recipients: (config) =>
+    config.bot.enabled
+      ? {
+          async site(em, sites, purpose) {
+            const ids = sites.map((s) => s.id);
+            const rooms = (await subscribedRooms(em, ids)).map((r) => ({
+              siteId: r.siteId,
+              recipient: `room:${r.topic}`,
+            }));
+            if (purpose !== 'alarm') return rooms;
+            const users = (await boundUsers(em, ids)).map((u) => ({
+              siteId: u.siteId,
+              recipient: `user:${u.login}`,
+            }));
+            return [...rooms, ...users];
+          },
+          // Notices about the bot go elsewhere: the bot is what is logged out.
+          admins: async (em, purpose) =>
+            purpose === 'bot' ? [] : (await boundAdmins(em)).map((login) => `user:${login}`),
+        }
+      : null,
+  create: ({ chatSender, ds, config }) =>
+    chatSender
+      ? createWechatChannel({
+          bot: chatSender,
+          groupLimit: config.alarms.groupLimit,
+          resolveRoomId: (topic) => roomIdByTopic(ds, topic),
+        })
+      : null,
+};

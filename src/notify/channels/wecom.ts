@@ -1,21 +1,39 @@
-// WeCom (企业微信) group-robot channel: markdown text, then the chart (or login QR code) as a base64 image with its md5.
+// WeCom (企业微信) group-robot channel: markdown text, then the chart (or login QR code) as a base64 image with its md5; its settings, recipients and limits.
 import { createHash } from 'node:crypto';
 import axios from 'axios';
+import { z } from 'zod';
+import { int } from '../../../config/fields';
 import { SitewatchError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Notice } from '../../outbox/notices';
 import { oneLine } from '../format/common';
 import { WECOM_MARKDOWN_MAX_BYTES, formatMarkdown } from '../format/markdown';
-import type { Channel, SendContext } from '../types';
+import type { Channel, ChannelDefinition, ChannelSettings, SendContext } from '../types';
 
-export interface WecomRobot {
-  /** The outbox recipient. */
-  name: string;
-  /** Webhook URL; its `key` is a secret, so only the robot's name is ever logged or repeated. */
-  url: string;
-  /** Site codes the robot's group watches (routing is the dispatcher's business). */
-  sites: string[];
-}
+const robotSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  url: z.url({ protocol: /^https?$/ }),
+  sites: z.array(z.string().min(1)).min(1),
+});
+
+const settingsSchema = z.strictObject({ robots: z.array(robotSchema), timeoutMs: int(100) });
+
+/** notify.wecom */
+export const wecomSettings: ChannelSettings<typeof settingsSchema> = {
+  schema: settingsSchema,
+  defaults: {
+    /** WeCom group robots: a name, the webhook URL and the site codes it receives ('*' = all). */
+    robots: [],
+    timeoutMs: 10_000,
+  },
+  env: {},
+};
+
+/**
+ * One robot of notify.wecom.robots. `name` is the outbox recipient; the webhook `url` holds a secret
+ * key, so only the name is ever logged or repeated; `sites` are the site codes its group watches.
+ */
+export type WecomRobot = z.infer<typeof robotSchema>;
 
 export interface WecomChannelOptions {
   robots: WecomRobot[];
@@ -125,3 +143,37 @@ export function createWecomChannel(o: WecomChannelOptions): Channel {
     },
   };
 }
+
+/** Every robot whose sites include the notice's site ('*': all), and every robot for admins' notices; configured by listing robots. */
+export const wecomChannel: ChannelDefinition<'wecom', typeof settingsSchema> = {
+  name: 'wecom',
+  settings: wecomSettings,
+  limits: (config) => ({
+    maxSize: WECOM_MARKDOWN_MAX_BYTES,
+    unit: 'utf8 bytes',
+    groupLimit: config.alarms.groupLimit,
+  }),
+  recipients: (config) => {
+    const { robots } = config.notify.wecom;
+    if (robots.length === 0) return null;
+    return {
+      site: async (_em, sites) =>
+        robots.flatMap((robot) =>
+          sites
+            .filter((s) => robot.sites.includes('*') || robot.sites.includes(s.code))
+            .map((s) => ({ siteId: s.id, recipient: robot.name })),
+        ),
+      admins: async () => robots.map((r) => r.name),
+    };
+  },
+  create: ({ config, log }) =>
+    config.notify.wecom.robots.length > 0
+      ? createWecomChannel({
+          robots: config.notify.wecom.robots,
+          timeoutMs: config.notify.wecom.timeoutMs,
+          groupLimit: config.alarms.groupLimit,
+          tz: config.timezone,
+          log,
+        })
+      : null,
+};

@@ -84,7 +84,10 @@ function userJson(u: User, binding: WechatBinding | undefined): UserJson {
 async function loadUsers(ds: DataSource): Promise<UserJson[]> {
   const users = await listUsers(ds);
   const bindings = new Map(
-    (await ds.getRepository(WechatBinding).find()).map((b) => [b.userId, b]),
+    (await ds.getRepository(WechatBinding).find({ where: { transport: 'wechat' } })).map((b) => [
+      b.userId,
+      b,
+    ]),
   );
   return users.map((u) => userJson(u, bindings.get(u.id)));
 }
@@ -92,7 +95,9 @@ async function loadUsers(ds: DataSource): Promise<UserJson[]> {
 async function loadUser(ds: DataSource, login: string): Promise<UserJson> {
   const u = await ds.getRepository(User).findOne({ where: { login }, relations: { sites: true } });
   if (!u) throw new SitewatchError('NOT_FOUND', `No user "${login}".`);
-  const b = await ds.getRepository(WechatBinding).findOne({ where: { userId: u.id } });
+  const b = await ds
+    .getRepository(WechatBinding)
+    .findOne({ where: { transport: 'wechat', userId: u.id } });
   return userJson(u, b ?? undefined);
 }
 

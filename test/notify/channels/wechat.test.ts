@@ -2,7 +2,7 @@
 import { formatText } from '../../../src/notify/format/text';
 import { createWechatChannel } from '../../../src/notify/channels/wechat';
 import type { AlarmNotice } from '../../../src/outbox/notices';
-import { aliasForLogin } from '../../../src/wechat/bindings';
+import { aliasForLogin } from '../../../src/admin/chat-bindings';
 import {
   PNG,
   removeHarnessDir,

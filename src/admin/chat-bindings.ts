@@ -1,8 +1,7 @@
-// WeChat contacts and rooms in the database: bound contacts found again by alias, rooms' subscribed sites by topic.
+// Chat contacts bound to users, per transport and external id: found by the contact's id, else (WeChat) by the alias set at binding.
 import { createHash } from 'node:crypto';
-import { In, Not, type DataSource } from 'typeorm';
-import type { Caller, RoomContext } from '../../commands/types';
-import { RoomSubscription, User, WechatBinding } from '../../entities';
+import { Not, type DataSource } from 'typeorm';
+import { type Role, User, WechatBinding } from '../../entities';
 import { withTransaction } from '../db/tx';
 import { SitewatchError } from '../errors';
 
@@ -14,12 +13,25 @@ export function aliasForLogin(login: string): string {
   return `sw-${login.slice(0, 52)}-${hash}`;
 }
 
-function toCaller(user: User): Caller {
-  return { userId: user.id, login: user.login, displayName: user.displayName, role: user.role };
+/** The user a binding names, in the shape the command layer calls a caller. */
+export interface BoundUser {
+  userId: number;
+  login: string;
+  displayName: string;
+  role: Role;
 }
 
+const boundUser = (user: User): BoundUser => ({
+  userId: user.id,
+  login: user.login,
+  displayName: user.displayName,
+  role: user.role,
+});
+
 export interface ContactRef {
-  /** The contact's id in this login session. */
+  /** The transport's name ('wechat', next 'wecom'): each keeps bindings of its own. */
+  transport: string;
+  /** The contact's id on the transport (WeChat: in this login session only; WeCom: its stable userid). */
   contactId: string;
   /** The alias (remark) the bot sees on the contact; survives re-logins. */
   alias: string | null | undefined;
@@ -35,13 +47,14 @@ export async function findCallerByContact(
   ds: DataSource,
   ref: ContactRef,
   now = Date.now(),
-): Promise<Caller | null> {
+): Promise<BoundUser | null> {
   const bindings = ds.getRepository(WechatBinding);
+  const transport = ref.transport;
   const alias = ref.alias?.startsWith('sw-') ? ref.alias : null;
-  let binding = await bindings.findOne({ where: { contactId: ref.contactId } });
+  let binding = await bindings.findOne({ where: { transport, contactId: ref.contactId } });
   // A contact carrying another binding's alias is that binding's person (a stale id was reused).
   if (binding && alias && binding.alias !== alias) binding = null;
-  if (!binding && alias) binding = await bindings.findOne({ where: { alias } });
+  if (!binding && alias) binding = await bindings.findOne({ where: { transport, alias } });
   if (!binding) return null;
   const user = await ds.getRepository(User).findOne({ where: { id: binding.userId } });
   if (!user) return null;
@@ -51,7 +64,7 @@ export async function findCallerByContact(
       // No other binding may keep this id: it now belongs to this contact.
       await em.update(
         WechatBinding,
-        { contactId: ref.contactId, id: Not(found.id) },
+        { transport, contactId: ref.contactId, id: Not(found.id) },
         { contactId: null },
       );
     }
@@ -65,25 +78,26 @@ export async function findCallerByContact(
       },
     );
   });
-  return toCaller(user);
+  return boundUser(user);
 }
 
 /**
- * Bind a contact to a user (replacing the user's earlier binding, and any other user's binding
- * of this contact). The caller then sets the returned alias on the contact.
+ * Bind a contact to a user on a transport (replacing the user's earlier binding there, and any
+ * other user's binding of this contact). The caller then sets the returned alias on the contact.
  */
 export async function bindContact(
   ds: DataSource,
   userId: number,
-  contact: { id: string; name: string },
+  contact: { transport: string; id: string; name: string },
   now = Date.now(),
 ): Promise<{ alias: string }> {
   const user = await ds.getRepository(User).findOne({ where: { id: userId } });
   if (!user) throw new SitewatchError('NOT_FOUND', `No user with id ${userId}.`);
   const alias = aliasForLogin(user.login);
+  const transport = contact.transport;
   await withTransaction(ds, async (em) => {
-    await em.delete(WechatBinding, { contactId: contact.id, userId: Not(userId) });
-    const existing = await em.findOne(WechatBinding, { where: { userId } });
+    await em.delete(WechatBinding, { transport, contactId: contact.id, userId: Not(userId) });
+    const existing = await em.findOne(WechatBinding, { where: { transport, userId } });
     const fields = {
       alias,
       contactId: contact.id,
@@ -92,44 +106,13 @@ export async function bindContact(
       lastSeenAt: now,
     };
     if (existing) await em.update(WechatBinding, { id: existing.id }, fields);
-    else await em.insert(WechatBinding, { userId, ...fields });
+    else await em.insert(WechatBinding, { transport, userId, ...fields });
   });
   return { alias };
 }
 
-/**
- * Site ids subscribed by a room: by topic (recording the room's current id), else by the room id
- * last seen (the topic was renamed; the subscriptions follow the new topic).
- */
-export async function roomSiteIds(
-  ds: DataSource,
-  topic: string,
-  roomId: string | null,
-): Promise<number[]> {
-  const repo = ds.getRepository(RoomSubscription);
-  let subs = await repo.find({ where: { roomTopic: topic } });
-  if (subs.length === 0 && roomId) {
-    subs = await repo.find({ where: { roomId } });
-    if (subs.length > 0)
-      await repo.update({ id: In(subs.map((s) => s.id)) }, { roomTopic: topic.slice(0, 255) });
-  } else if (roomId && subs.some((s) => s.roomId !== roomId)) {
-    await repo.update({ id: In(subs.map((s) => s.id)) }, { roomId });
-  }
-  return [...new Set(subs.map((s) => s.siteId))].sort((a, b) => a - b);
-}
-
-/** The bot's caller and room resolvers backed by the database. */
-export function dbResolvers(ds: DataSource): {
-  resolveCaller: (c: { id: string; name: string; alias: string | null }) => Promise<Caller | null>;
-  resolveRoom: (r: { id: string; topic: string }) => Promise<RoomContext>;
-} {
-  return {
-    resolveCaller: (c) =>
-      findCallerByContact(ds, { contactId: c.id, alias: c.alias, name: c.name }),
-    resolveRoom: async (r) => ({
-      id: r.id,
-      topic: r.topic,
-      siteIds: await roomSiteIds(ds, r.topic, r.id),
-    }),
-  };
+/** A user by login, for a transport whose person is named by a login (the console's `--as`); null if none. */
+export async function findUserByLogin(ds: DataSource, login: string): Promise<BoundUser | null> {
+  const user = await ds.getRepository(User).findOne({ where: { login } });
+  return user ? boundUser(user) : null;
 }

@@ -1,4 +1,4 @@
-// The WeChat bot: Wechaty on a puppet, answers contacts and mentioning rooms through the outgoing queue, pushes, restarts itself.
+// The WeChat transport: Wechaty on a puppet; answers contacts and mentioning rooms through the shared inbox and its outgoing queue, pushes, restarts itself.
 import * as qrcodeTerminal from 'qrcode-terminal';
 import { FileBox } from 'file-box';
 import {
@@ -12,31 +12,28 @@ import {
   type Wechaty,
   type WechatyOptions,
 } from 'wechaty';
-import type { Caller, Reply, RoomContext } from '../../commands/types';
-import { SitewatchError, describeError } from '../errors';
-import type { Logger } from '../log';
-import { aliasForLogin } from './bindings';
-import type { OutgoingQueue } from './outgoing-queue';
+import type { Reply } from '../../../commands/types';
+import { aliasForLogin } from '../../admin/chat-bindings';
+import { HANDLER_FAILED_TEXT } from '../../chat/inbox';
+import { type OutgoingQueue, sendInOrder } from '../../chat/outgoing-queue';
+import type {
+  ChatInbox,
+  ChatTransport,
+  IncomingMessage,
+  TransportHealth,
+  TransportState,
+  TransportStateEvent,
+} from '../../chat/transport';
+import { SitewatchError, describeError } from '../../errors';
+import type { Logger } from '../../log';
+import { wallClock } from '../../time';
+import { type Unreachable, guardWechat4u, isWechat4uPuppet, unreachableServer } from './wechat4u';
 
 /** A puppet instance (as Wechaty takes it). */
 export type PuppetInstance = NonNullable<Extract<WechatyOptions, { puppet?: object }>['puppet']>;
 
-export interface MessageMeta {
-  contactId: string;
-  contactName: string;
-  /** The alias (remark) the bot gave the contact, if any. */
-  contactAlias: string | null;
-  roomTopic: string | null;
-  /** Give the talking contact an alias (remark), e.g. after binding; rejects if WeChat did not keep it. */
-  setAlias: (alias: string) => Promise<void>;
-}
-
-export type MessageHandler = (
-  text: string,
-  caller: Caller | null,
-  room: RoomContext | null,
-  meta: MessageMeta,
-) => Promise<Reply[]>;
+/** The transport's name, and the `transport` of its bindings (rows from before transports are WeChat's). */
+export const WECHAT = 'wechat';
 
 export interface WechatBotOptions {
   /** Wechaty name: its session (memory card) is kept in `<name>.memory-card.json` (relative to cwd). */
@@ -45,13 +42,8 @@ export interface WechatBotOptions {
   puppet?: string | PuppetInstance;
   /** Options for a puppet given by name. */
   puppetOptions?: Record<string, unknown>;
-  handle: MessageHandler;
-  resolveCaller: (contact: {
-    id: string;
-    name: string;
-    alias: string | null;
-  }) => Promise<Caller | null>;
-  resolveRoom: (room: { id: string; topic: string }) => Promise<RoomContext | null>;
+  /** The shared message path (bindings keyed by 'wechat', room subscriptions, handler). */
+  receive: ChatInbox;
   /** In rooms, text starting with this is answered without a mention (e.g. '/'). */
   prefix?: string;
   queue: OutgoingQueue;
@@ -63,6 +55,8 @@ export interface WechatBotOptions {
   restartMaxDelayMs?: number;
   /** What a person reads when handling their message failed. */
   errorText?: string;
+  /** The zone of the times the log says in words (the next login attempt); default the process's. */
+  timezone?: string;
   /** Where the login QR code is drawn (null: not drawn; the URL is logged either way). */
   qrOut?: NodeJS.WritableStream | null;
   /** Longest stop() waits for queued replies. */
@@ -71,44 +65,24 @@ export interface WechatBotOptions {
   onState?: (e: BotStateEvent) => void;
 }
 
-export interface BotStateEvent {
-  state: 'scanning' | 'online' | 'offline';
-  /** The login QR code's URL while scanning; null otherwise. */
-  qrUrl: string | null;
-  at: number;
-}
+export type BotStateEvent = TransportStateEvent;
 
 /** Identical puppet errors within this window are counted, not logged again. */
 export const ERROR_LOG_WINDOW_MS = 60_000;
 
-export type BotState = 'starting' | 'scanning' | 'online' | 'offline';
+export type BotState = TransportState;
+export type BotHealth = TransportHealth;
 
-export interface BotHealth {
-  state: BotState;
-  qrUrl?: string;
-  lastMessageAt: number | null;
-  queueLength: number;
-  restarts: number;
-}
-
-export interface WechatBot {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  health(): BotHealth;
-  /**
-   * Push to a room, found by its id in this session, else by its topic; through the outgoing queue,
-   * resolving once every reply was delivered. Throws SitewatchError BOT_OFFLINE,
-   * NOTIFY_BAD_RECIPIENT (no such room) or NOTIFY_SEND_FAILED.
-   */
-  sendToRoom(topic: string, roomId: string | null, replies: Reply[]): Promise<void>;
-  /** Push to the contact bound to a user, found by its `sw-<login>` alias; errors as sendToRoom. */
-  sendToUser(login: string, replies: Reply[]): Promise<void>;
+/**
+ * The chat transport on Wechaty. Rooms are found by their id in this session, else by topic;
+ * users by the `sw-<login>` alias their contact was given at binding.
+ */
+export interface WechatBot extends ChatTransport {
   /** The Wechaty instance. */
   readonly wechaty: Wechaty;
 }
 
 export const DEFAULT_PUPPET = 'wechaty-puppet-wechat4u';
-const DEFAULT_ERROR_TEXT = '抱歉，处理您的消息时出错了，请稍后再试。';
 
 /** Construct a puppet from an installed package name (its default export, by Wechaty convention). */
 export function loadPuppet(name: string, options: Record<string, unknown> = {}): PuppetInstance {
@@ -129,7 +103,8 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
   const wechaty = WechatyBuilder.build({ name: o.name, puppet });
   const restartDelayMs = o.restartDelayMs ?? 1000;
   const restartMaxDelayMs = o.restartMaxDelayMs ?? 5 * 60_000;
-  const errorText = o.errorText ?? DEFAULT_ERROR_TEXT;
+  const errorText = o.errorText ?? HANDLER_FAILED_TEXT;
+  const timezone = o.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const qrOut = o.qrOut === undefined ? process.stdout : o.qrOut;
 
   let state: BotState = 'starting';
@@ -143,10 +118,29 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
   // Set for the whole restart, so events the restart itself causes (logout on stop) start no other.
   let restarting = false;
   let restartPromise: Promise<void> | null = null;
-  let pendingRestart = false;
+  let pendingRestart: string | null = null; // the reason of a restart asked for during a restart
   let startInProgress = false; // errors while starting are the start's failure, handled there
   const inFlight = new Set<Promise<void>>();
   let lastEmitted: BotStateEvent['state'] | null = null;
+  // Why the last login attempt failed, when it could not reach the login server; and since when
+  // it has not, so that an outage is said once, not at every attempt.
+  let loginDown: Unreachable | null = null;
+  let outage: (Unreachable & { since: number }) | null = null;
+  // The raw error wechat4u raised just before the puppet passes it on (it still names the host).
+  let rawDown: Unreachable | null = null;
+
+  if (isWechat4uPuppet(puppet)) {
+    guardWechat4u(puppet, {
+      onError: (err) => (rawDown = unreachableServer(err)),
+      onEnded: () => {
+        if (stopping || wechaty.isLoggedIn) return;
+        state = 'offline';
+        if (restarting) pendingRestart ??= 'login failed';
+        else scheduleRestart('login failed');
+      },
+      log,
+    });
+  }
 
   const deliverTo =
     (conversation: Room | Contact) =>
@@ -170,19 +164,47 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     if (stopping || restartTimer || restarting) return;
     const delay = Math.min(restartMaxDelayMs, restartDelayMs * 2 ** failures);
     failures++;
-    log.warn({ reason, delayMs: delay }, 'wechat bot restarting');
+    if (loginDown) noteOutage(loginDown, delay);
+    else log.warn({ reason, delayMs: delay }, 'wechat bot restarting');
     restartTimer = setTimeout(() => {
       restartTimer = null;
       restarting = true;
       restartPromise = restart().finally(() => {
         restarting = false;
         restartPromise = null;
-        if (pendingRestart && !stopping) {
-          pendingRestart = false;
-          scheduleRestart('restart failed');
-        }
+        const again = pendingRestart;
+        pendingRestart = null;
+        if (again && !stopping) scheduleRestart(again);
       });
     }, delay);
+  }
+
+  /** Said once per outage, in words: each further attempt while it lasts is only debug. */
+  function noteOutage(down: Unreachable, delayMs: number): void {
+    const t = Date.now();
+    const next = t + delayMs;
+    const fields = { host: down.host, code: down.code, delayMs, nextAttemptAt: next };
+    if (outage) {
+      log.debug({ ...fields, since: outage.since }, 'wechat login server still unreachable');
+      return;
+    }
+    outage = { ...down, since: t };
+    log.warn(
+      fields,
+      `WeChat login server unreachable (${down.host}: ${down.code}); next attempt at ${clockTime(next, timezone)} (in ${inWords(delayMs)})`,
+    );
+  }
+
+  /** The login server answered (a QR code, a login): the end of an outage, said once. */
+  function loginServerReached(): void {
+    loginDown = null;
+    if (!outage) return;
+    const downMs = Date.now() - outage.since;
+    log.info(
+      { host: outage.host, downMs },
+      `WeChat login server reachable again (${outage.host}, after ${inWords(downMs)})`,
+    );
+    outage = null;
   }
 
   async function restart(): Promise<void> {
@@ -199,7 +221,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
     } catch (err) {
       state = 'offline';
       log.error({ err: describeError(err) }, 'wechat restart failed');
-      pendingRestart = true;
+      pendingRestart = 'restart failed';
     }
   }
 
@@ -219,6 +241,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
       log.info({ status: ScanStatus[status] }, 'wechat scan status');
       return;
     }
+    loginServerReached();
     state = 'scanning';
     qrUrl = qrcodeValueToImageUrl(qrcode);
     // Not `url`: the logger redacts that key.
@@ -228,6 +251,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
   });
 
   wechaty.on('login', (user) => {
+    loginServerReached();
     state = 'online';
     qrUrl = undefined;
     failures = 0;
@@ -259,7 +283,12 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
   };
 
   wechaty.on('error', (err) => {
-    logError(describeError(err));
+    // Not logged in, a network failure is the login server's outage: said in words by
+    // scheduleRestart, once, instead of this error at every attempt.
+    const down = wechaty.isLoggedIn ? null : (rawDown ?? unreachableServer(err));
+    rawDown = null;
+    if (!wechaty.isLoggedIn) loginDown = down;
+    if (!down) logError(describeError(err));
     // Wechaty also reports failures of single calls (an alias, a send); only a lost session restarts.
     if (!stopping && !startInProgress && !wechaty.isLoggedIn) {
       state = 'offline';
@@ -297,31 +326,30 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
 
     let replies: Reply[];
     try {
-      const alias = (await talker.alias()) ?? null;
-      const meta: MessageMeta = {
-        contactId: talker.id,
-        contactName: talker.name(),
-        contactAlias: alias,
-        roomTopic: room ? await room.topic() : null,
-        setAlias: (a) => setAlias(talker, a),
-      };
-      const caller = await o.resolveCaller({ id: talker.id, name: meta.contactName, alias });
-      const roomContext =
-        room && meta.roomTopic !== null
-          ? await o.resolveRoom({ id: room.id, topic: meta.roomTopic })
-          : null;
-      replies = await o.handle(text, caller, roomContext, meta);
+      replies = await o.receive(await incoming(text, talker, room ?? null));
     } catch (err) {
       log.error({ err: describeError(err), chatId }, 'wechat handler failed');
       replies = [{ kind: 'text', text: errorText }];
     }
-    // Queued in order, synchronously, so the queue keeps them in this order.
-    const sends = replies.map((r) => o.queue.send(chatId, deliver, r));
-    const results = await Promise.allSettled(sends);
+    const results = await sendInOrder(o.queue, chatId, deliver, replies);
     for (const r of results) {
       if (r.status === 'rejected')
         log.error({ err: describeError(r.reason), chatId }, 'wechat reply not delivered');
     }
+  }
+
+  async function incoming(
+    text: string,
+    talker: Contact,
+    room: Room | null,
+  ): Promise<IncomingMessage> {
+    const alias = (await talker.alias()) ?? null;
+    return {
+      text,
+      from: { id: talker.id, name: talker.name(), alias },
+      room: room ? { id: room.id, topic: await room.topic() } : null,
+      setAlias: (a) => setAlias(talker, a),
+    };
   }
 
   async function setAlias(contact: Contact, alias: string): Promise<void> {
@@ -343,9 +371,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
   }
 
   async function push(conversation: Room | Contact, what: string, replies: Reply[]): Promise<void> {
-    // Queued in order, synchronously, so the queue keeps them in this order.
-    const sends = replies.map((r) => o.queue.send(conversation.id, deliverTo(conversation), r));
-    const results = await Promise.allSettled(sends);
+    const results = await sendInOrder(o.queue, conversation.id, deliverTo(conversation), replies);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       throw new SitewatchError(
@@ -387,6 +413,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
   }
 
   return {
+    name: WECHAT,
     wechaty,
     async sendToRoom(topic, roomId, replies) {
       const what = `room "${topic}"`;
@@ -402,6 +429,7 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
       await push(contact, what, replies);
     },
     async start() {
+      if (started && !stopping) return;
       stopping = false;
       started = true;
       state = 'starting';
@@ -441,4 +469,18 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
       restarts,
     }),
   };
+}
+
+/** "21:05:30" in `tz`. */
+function clockTime(ms: number, tz: string): string {
+  const w = wallClock(ms, tz);
+  return [w.hour, w.minute, w.second].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** "850 ms", "8 s", "2 min 5 s". */
+function inWords(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return s % 60 === 0 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }

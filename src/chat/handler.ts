@@ -1,4 +1,4 @@
-// What the bot does with a message: bind codes, the binding hint for strangers, and the command router.
+// What the bot does with a message on any transport: bind codes, the binding hint for strangers, and the command router.
 import type { DataSource } from 'typeorm';
 import { loggedText } from '../../commands/log-text';
 import type { CommandRouter } from '../../commands/router';
@@ -6,8 +6,8 @@ import { normaliseText } from '../../commands/router';
 import type { Reply } from '../../commands/types';
 import { redeemBindCode } from '../admin/bind-codes';
 import type { Logger } from '../log';
-import { bindContact } from './bindings';
-import type { MessageHandler } from './bot';
+import { bindContact } from '../admin/chat-bindings';
+import type { MessageHandler } from './transport';
 
 export const UNBOUND_HINT =
   '您还没有绑定 Sitewatch 账号。请向管理员索取绑定码，然后私聊我发送：绑定 <绑定码>';
@@ -22,10 +22,13 @@ export function createMessageHandler(deps: {
   router: CommandRouter;
   log: Logger;
   now: () => number;
+  /** False where people are known without a binding (the console's --as): there 绑定 is text like any other. */
+  bindCodes?: boolean;
 }): MessageHandler {
+  const bindCodes = deps.bindCodes ?? true;
   return async (raw, caller, room, meta) => {
     const msg = normaliseText(raw);
-    const bind = BIND_RE.exec(msg);
+    const bind = bindCodes ? BIND_RE.exec(msg) : null;
     if (bind) {
       if (room) return text(BIND_IN_ROOM);
       const user = await redeemBindCode(deps.ds, bind[2], deps.now());
@@ -39,7 +42,7 @@ export function createMessageHandler(deps: {
       const { alias } = await bindContact(
         deps.ds,
         user.id,
-        { id: meta.contactId, name: meta.contactName },
+        { transport: meta.transport, id: meta.contactId, name: meta.contactName },
         deps.now(),
       );
       await meta.setAlias(alias);

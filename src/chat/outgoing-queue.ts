@@ -1,4 +1,4 @@
-// Outgoing WeChat messages: rate-limited per chat and overall, retried with backoff, long text split, order kept per chat.
+// A transport's outgoing messages: rate-limited per chat and overall, retried with backoff, long text split, order kept per chat.
 import type { Reply } from '../../commands/types';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
@@ -15,6 +15,8 @@ export interface OutgoingQueueOptions {
   retryDelayMs?: number;
   /** Longest text message (UTF-16 code units); longer text is split on line boundaries. */
   maxTextLength?: number;
+  /** The transport's name, which its log lines begin with (default 'chat'). */
+  transport?: string;
   log: Logger;
 }
 
@@ -50,6 +52,7 @@ export function createOutgoingQueue(o: OutgoingQueueOptions): OutgoingQueue {
   const retries = o.retries ?? 3;
   const retryDelayMs = o.retryDelayMs ?? 1000;
   const maxTextLength = o.maxTextLength ?? 2000;
+  const name = o.transport ?? 'chat';
   const chats = new Map<string, Chat>();
   let globalNextAt = 0;
   let pending = 0;
@@ -88,7 +91,7 @@ export function createOutgoingQueue(o: OutgoingQueueOptions): OutgoingQueue {
         if (attempt >= retries) throw err;
         o.log.warn(
           { chatId, attempt: attempt + 1, err: describeError(err) },
-          'wechat send failed, retrying',
+          `${name} send failed, retrying`,
         );
       }
     }
@@ -117,7 +120,7 @@ export function createOutgoingQueue(o: OutgoingQueueOptions): OutgoingQueue {
           for (let skipped = i + 1; skipped < job.parts.length; skipped++) settleOne();
           o.log.error(
             { chatId, err: describeError(failed), skippedParts: job.parts.length - i - 1 },
-            'wechat send failed after retries',
+            `${name} send failed after retries`,
           );
           job.reject(failed);
         }
@@ -152,4 +155,17 @@ export function createOutgoingQueue(o: OutgoingQueueOptions): OutgoingQueue {
       return new Promise<void>((r) => drainWaiters.push(r));
     },
   };
+}
+
+/**
+ * Queue replies to one chat in order (synchronously, so the queue keeps this order), and wait for
+ * all of them: the outcome of each, in order.
+ */
+export function sendInOrder(
+  queue: OutgoingQueue,
+  chatId: string,
+  deliver: Deliver,
+  replies: Reply[],
+): Promise<PromiseSettledResult<void>[]> {
+  return Promise.allSettled(replies.map((r) => queue.send(chatId, deliver, r)));
 }

@@ -1,0 +1,98 @@
+// The chat transports, in an explicit registry: each makes its transport from the config and the shared message path; the hub starts those its config runs.
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/schema';
+import type { CommandRouter } from '../commands/router';
+import { dbResolvers, loginResolvers } from './chat/directory';
+import { createMessageHandler } from './chat/handler';
+import { createChatInbox } from './chat/inbox';
+import { createOutgoingQueue } from './chat/outgoing-queue';
+import type {
+  ChatDirectory,
+  ChatInbox,
+  ChatTransport,
+  TransportStateEvent,
+} from './chat/transport';
+import type { Logger } from './log';
+import { type Named, type Registry, createRegistry } from './registry';
+import {
+  CONSOLE,
+  type ConsoleTransport,
+  createConsoleTransport,
+} from './transports/console/console';
+import {
+  type PuppetInstance,
+  WECHAT,
+  type WechatBot,
+  createWechatBot,
+} from './transports/wechaty/bot';
+
+export interface TransportContext {
+  config: Config;
+  ds: DataSource;
+  router: CommandRouter;
+  log: Logger;
+  now: () => number;
+  /** Login state changes (the hub's "bot logged out" notices). */
+  onState?: (e: TransportStateEvent) => void;
+  /** WeChat, in tests: a Wechaty puppet instance instead of config.bot.puppet. */
+  puppet?: PuppetInstance;
+  /** The console: whom it speaks as, where it prints, and where charts go. */
+  console?: { login: string; write: (s: string) => void; outDir?: string };
+}
+
+export interface TransportKind<T extends ChatTransport = ChatTransport> extends Named {
+  /** Whether the hub runs it; `run` is AppOptions.bot (true for `sitewatch bot`, false: none). */
+  inHub(config: Config, run: boolean | undefined): boolean;
+  create(ctx: TransportContext): T;
+}
+
+/** One transport's way into the shared path: its directory, the bind codes and hint, the router. */
+function inboxOf(
+  ctx: TransportContext,
+  transport: string,
+  directory: ChatDirectory,
+  bindCodes = true,
+): ChatInbox {
+  const { ds, router, log, now } = ctx;
+  const handle = createMessageHandler({ ds, router, log, now, bindCodes });
+  return createChatInbox({ transport, handle, ...directory });
+}
+
+export const wechatTransport: TransportKind<WechatBot> = {
+  name: WECHAT,
+  inHub: (config, run) => run ?? config.bot.enabled,
+  create: (ctx) =>
+    createWechatBot({
+      name: ctx.config.bot.name,
+      puppet: ctx.puppet ?? ctx.config.bot.puppet,
+      prefix: ctx.config.bot.prefix || undefined,
+      receive: inboxOf(ctx, WECHAT, dbResolvers(ctx.ds, WECHAT)),
+      queue: createOutgoingQueue({
+        transport: WECHAT,
+        perChatIntervalMs: ctx.config.bot.sendIntervalMs,
+        globalIntervalMs: ctx.config.bot.sendIntervalMs,
+        log: ctx.log,
+      }),
+      onState: ctx.onState,
+      timezone: ctx.config.timezone,
+      log: ctx.log,
+    }),
+};
+
+export const consoleTransport: TransportKind<ConsoleTransport> = {
+  name: CONSOLE,
+  // Run by `sitewatch ask|chat` on its own terminal, never by the hub.
+  inHub: () => false,
+  create: (ctx) => {
+    if (!ctx.console) throw new Error('The console transport needs a terminal (ctx.console).');
+    return createConsoleTransport({
+      ...ctx.console,
+      // The person is the --as user: 绑定 binds no one here.
+      receive: inboxOf(ctx, CONSOLE, loginResolvers(ctx.ds), false),
+    });
+  },
+};
+
+export function createTransportRegistry(): Registry<TransportKind> {
+  return createRegistry<TransportKind>('chat transport', [wechatTransport, consoleTransport]);
+}
