@@ -12,7 +12,14 @@ const LAYERS = [
   {
     name: 'base',
     folders: ['config', 'entities', 'src/auth', 'src/types', 'src/workers'],
-    files: ['src/errors.ts', 'src/log.ts', 'src/registry.ts', 'src/retry.ts', 'src/time.ts'],
+    files: [
+      'src/errors.ts',
+      'src/log.ts',
+      'src/registry.ts',
+      'src/retry.ts',
+      'src/time.ts',
+      'src/teardown.ts',
+    ],
     siblings: true,
   },
   { name: 'database', folders: ['src/db', 'src/cluster'], siblings: true },

@@ -1,7 +1,9 @@
 // The chat transports, in an explicit registry: each makes its transport from the config and the shared message path; the hub starts those its config runs.
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
-import type { CommandRouter } from '../commands/router';
+import { createCommandRegistry } from '../commands/registry';
+import { type CommandRouter, createCommandRouter } from '../commands/router';
+import type { CommandDeps } from '../commands/types';
 import { dbResolvers, loginResolvers } from './chat/directory';
 import { createMessageHandler } from './chat/handler';
 import { createChatInbox } from './chat/inbox';
@@ -13,6 +15,7 @@ import type {
   TransportStateEvent,
 } from './chat/transport';
 import type { Logger } from './log';
+import type { ChatSender } from './notify/channels/chat-sender';
 import { type Named, type Registry, createRegistry } from './registry';
 import {
   CONSOLE,
@@ -95,4 +98,80 @@ export const consoleTransport: TransportKind<ConsoleTransport> = {
 
 export function createTransportRegistry(): Registry<TransportKind> {
   return createRegistry<TransportKind>('chat transport', [wechatTransport, consoleTransport]);
+}
+
+/** The chat side of a hub: the router, every transport the config runs, and the WeChat push port. */
+export interface Chat {
+  router: CommandRouter;
+  transports: readonly ChatTransport[];
+  /** The WeChat transport, when this hub runs it. */
+  bot: WechatBot | null;
+  /** The bot's push side as the WeChat notification channel's port (null without the bot). */
+  chatSender: ChatSender | null;
+  /** Be told of every transport's login state changes. */
+  onState(listener: (e: TransportStateEvent) => void): void;
+  /** Start every transport; they log in and restart on their own, so this does not wait for them. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createChat(o: {
+  config: Config;
+  ds: DataSource;
+  log: Logger;
+  now: () => number;
+  renderChart: CommandDeps['renderChart'];
+  /** AppOptions.bot: true for `sitewatch bot`, false for none, else the config decides. */
+  run?: boolean;
+  puppet?: PuppetInstance;
+}): Chat {
+  const { config, ds, log, now } = o;
+  const router = createCommandRouter(createCommandRegistry(), {
+    ds,
+    config,
+    log,
+    renderChart: o.renderChart,
+    now,
+  });
+  const listeners: ((e: TransportStateEvent) => void)[] = [];
+  const kinds = createTransportRegistry()
+    .list()
+    .filter((k) => k.inHub(config, o.run));
+  const transports = kinds.map((k) =>
+    k.create({
+      config,
+      ds,
+      router,
+      log,
+      now,
+      puppet: o.puppet,
+      onState: (e) => listeners.forEach((l) => l(e)),
+    }),
+  );
+  // The registry's names are unique: the one named like the WeChat kind is what it made.
+  const bot = (transports.find((t) => t.name === wechatTransport.name) ?? null) as WechatBot | null;
+  return {
+    router,
+    transports,
+    bot,
+    chatSender: bot
+      ? {
+          health: () => bot.health(),
+          sendToRoom: (topic, roomId, messages) => bot.sendToRoom(topic, roomId, messages),
+          sendToUser: (login, messages) => bot.sendToUser(login, messages),
+        }
+      : null,
+    onState: (l) => void listeners.push(l),
+    start() {
+      for (const t of transports)
+        void t
+          .start()
+          .catch((err) =>
+            log.error({ err: String(err), transport: t.name }, 'bot failed to start'),
+          );
+    },
+    async stop() {
+      for (const t of [...transports].reverse()) await t.stop();
+    },
+  };
 }

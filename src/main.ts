@@ -1,34 +1,21 @@
-// Composition root: config -> DataSource -> renderer -> notifications -> ingest -> bot -> channels -> web -> scheduler; shutdown in reverse.
+// Composition root: config -> DataSource -> renderer -> chat -> notifications and ingest -> web -> jobs, each closed in reverse by one teardown stack.
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { loadAlarmDict } from '../config/alarm-dict';
 import type { Config } from '../config/schema';
-import { createCommandRegistry } from '../commands/registry';
-import { createCommandRouter } from '../commands/router';
 import { createAlarmPath, type Notifications } from './alarm-path';
-import { createTransportRegistry, wechatTransport } from './chat-transports';
+import { createChat } from './chat-transports';
 import type { ChatTransport } from './chat/transport';
 import { createLeases, defaultHubId } from './cluster/leases';
 import { migrate, openDataSource } from './db/data-source';
-import { describeError } from './errors';
 import type { IngestService } from './ingest/ingest-service';
-import {
-  type ReportZones,
-  createDailyReportZones,
-  createNotifyJob,
-  createReminderJob,
-  createReportZonesJob,
-} from './jobs/alarm-jobs';
-import { createIngestJob } from './jobs/ingest-job';
-import { createRetentionJob } from './jobs/retention-job';
+import { createJobs } from './jobs';
 import type { Logger } from './log';
-import { createBotNotices } from './notify/bot-notices';
-import type { ChatSender } from './notify/channels/chat-sender';
 import { configuredChannels } from './notify/channels/registry';
-import type { Dispatcher } from './notify/dispatcher';
 import { retryMessage } from './outbox/store';
 import { type ChartRenderer, createChartRenderer } from './render/chart-renderer';
-import { type Scheduler, createScheduler } from './scheduler/scheduler';
+import type { Scheduler } from './scheduler/scheduler';
+import { createTeardown } from './teardown';
 import type { PuppetInstance, WechatBot } from './transports/wechaty/bot';
 import { createWebServer } from './web/server';
 
@@ -66,198 +53,106 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** The bot's push side as the WeChat notification channel's port: nothing else of the bot reaches it. */
-function chatSenderOf(bot: WechatBot): ChatSender {
-  return {
-    health: () => bot.health(),
-    sendToRoom: (topic, roomId, messages) => bot.sendToRoom(topic, roomId, messages),
-    sendToUser: (login, messages) => bot.sendToUser(login, messages),
-  };
-}
-
 export async function createApp(config: Config, log: Logger, o: AppOptions = {}): Promise<App> {
   const now = o.now ?? Date.now;
   const dict = loadAlarmDict(config.alarms.dictPath);
-  const ds = await openDataSource(config.db.url);
+  // Everything opened below is closed in reverse by stop(), or at once when the start fails halfway.
+  const teardown = createTeardown(log);
   try {
+    const ds = await openDataSource(config.db.url);
+    teardown.add('database', () => ds.destroy());
     const applied = await migrate(ds);
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-  } catch (err) {
-    await ds.destroy();
-    throw err;
-  }
-  const renderer = createChartRenderer({ ...config.charts, log });
-  const renderChart = (option: Parameters<ChartRenderer['render']>[0]) => renderer.render(option);
-  const transportKinds = createTransportRegistry()
-    .list()
-    .filter((k) => k.inHub(config, o.bot));
-  const botEnabled = transportKinds.includes(wechatTransport);
-  // WeChat is queued for when this hub runs the bot, which `o.bot` may decide against the config.
-  const recipients = configuredChannels({ ...config, bot: { ...config.bot, enabled: botEnabled } });
-  const leases = createLeases({
-    ds,
-    owner: config.cluster.hubId ?? defaultHubId(),
-    ttlMs: config.cluster.leaseMs,
-    now,
-  });
-  const router = createCommandRouter(createCommandRegistry(), {
-    ds,
-    config,
-    log,
-    renderChart,
-    now,
-  });
+    const renderer = createChartRenderer({ ...config.charts, log });
+    teardown.add('chart renderer', () => renderer.close());
 
-  // Filled in below: the bot's state notices send at once through the dispatcher.
-  let dispatcher: Dispatcher | null = null;
-  const flush = () =>
-    void dispatcher
-      ?.runOnce()
-      .catch((err) => log.error({ err: describeError(err) }, 'outbox sweep failed'));
-  const botNotices = createBotNotices({ ds, recipients, log, flush });
-  const transports = transportKinds.map((k) =>
-    k.create({
+    const chat = createChat({
       config,
       ds,
-      router,
       log,
       now,
+      renderChart: (option) => renderer.render(option),
+      run: o.bot,
       puppet: o.puppet,
-      onState: (e) => botNotices.onState(e),
-    }),
-  );
-  // The registry's names are unique: the one named like the WeChat kind is what it made.
-  const bot = (transports.find((t) => t.name === wechatTransport.name) ?? null) as WechatBot | null;
+    });
+    teardown.add('chat transports', () => chat.stop());
+    const leases = createLeases({
+      ds,
+      owner: config.cluster.hubId ?? defaultHubId(),
+      ttlMs: config.cluster.leaseMs,
+      now,
+    });
+    // WeChat is queued for when this hub runs the bot, which `o.bot` may decide against the config.
+    const recipients = configuredChannels({
+      ...config,
+      bot: { ...config.bot, enabled: chat.bot !== null },
+    });
+    const { ingest, notifications } = createAlarmPath({
+      ds,
+      config,
+      log,
+      dict,
+      leases,
+      recipients,
+      chatSender: chat.chatSender,
+      renderer,
+      now,
+    });
+    teardown.add('notification channels', () => notifications.close());
+    chat.onState((e) => notifications.onTransportState(e));
 
-  const { ingest, notifications } = createAlarmPath({
-    ds,
-    config,
-    log,
-    dict,
-    leases,
-    recipients,
-    chatSender: bot ? chatSenderOf(bot) : null,
-    renderer,
-    now,
-  });
-  const { channels, dailyReport } = notifications;
-  const sender = (dispatcher = notifications.dispatcher);
-
-  const web =
-    (o.web ?? config.web.enabled)
-      ? await createWebServer({
-          ds,
-          config,
-          log,
-          now,
-          dict,
-          retryNotification: async (id) => {
-            const ok = await retryMessage(ds, id, now());
-            if (ok) flush();
-            return ok;
-          },
-        })
-      : null;
-  let webUrl: string | null = null;
-
-  const s = config.schedule;
-  // Filled in once the scheduler exists: the report jobs are added to it, one per zone in use.
-  let reportZones: ReportZones | null = null;
-  const scheduler = createScheduler(
-    o.schedule === false
-      ? []
-      : [
-          createIngestJob({
-            ingest,
-            schedule: s.ingest,
-            timezone: config.timezone,
-            log,
-            after: () => notifications.afterIngest(),
-          }),
-          createNotifyJob({
-            schedule: s.notify,
-            timezone: config.timezone,
-            sweep: () => sender.runOnce(),
-            log,
-          }),
-          createReminderJob({
-            schedule: s.reminders,
-            timezone: config.timezone,
-            run: () => notifications.remind(),
-            log,
-          }),
-          createRetentionJob({ ds, config, log, now }),
-          createReportZonesJob({
-            schedule: s.ingest,
-            timezone: config.timezone,
-            zones: {
-              sync: async () => (reportZones ? reportZones.sync() : []),
-              catchUp: async (t) => (reportZones ? reportZones.catchUp(t) : []),
-            },
+    const web =
+      (o.web ?? config.web.enabled)
+        ? await createWebServer({
+            ds,
+            config,
             log,
             now,
-          }),
-        ],
-    log,
-    leases,
-  );
-  if (o.schedule !== false) {
-    reportZones = createDailyReportZones({
-      schedule: s.dailyReport,
-      defaultTz: config.timezone,
-      run: async (t, tz) => {
-        const r = await dailyReport.run(t, tz);
-        await sender.runOnce();
-        return r;
-      },
-      log,
-      now,
-      zonesInUse: async () =>
-        (
-          (await ds.query(
-            'SELECT DISTINCT timezone FROM site WHERE timezone IS NOT NULL ORDER BY timezone',
-          )) as { timezone: string }[]
-        ).map((r) => r.timezone),
+            dict,
+            retryNotification: async (id) => {
+              const ok = await retryMessage(ds, id, now());
+              if (ok) notifications.flush();
+              return ok;
+            },
+          })
+        : null;
+    if (web) teardown.add('web portal', () => web.close());
+
+    const schedule = o.schedule !== false;
+    const jobs = createJobs({ ds, config, log, leases, ingest, notifications, now, schedule });
+    const scheduler = jobs.scheduler;
+    await jobs.syncReportZones();
+    teardown.add('scheduler', () => scheduler.stop());
+
+    let webUrl: string | null = null;
+    return {
+      config,
+      ds,
+      ingest,
       scheduler,
-    });
-    await reportZones.sync();
+      renderer,
+      bot: chat.bot,
+      transports: chat.transports,
+      notifications,
+      web,
+      webUrl: () => webUrl,
+      async start() {
+        try {
+          if (web) {
+            webUrl = await web.listen({ host: config.web.host, port: config.web.port });
+            log.info({ at: webUrl }, 'web portal listening');
+          }
+          if (schedule) scheduler.start();
+          chat.start();
+        } catch (err) {
+          await teardown.run();
+          throw err;
+        }
+      },
+      stop: () => teardown.run(),
+    };
+  } catch (err) {
+    await teardown.run();
+    throw err;
   }
-  let stopped = false;
-  return {
-    config,
-    ds,
-    ingest,
-    scheduler,
-    renderer,
-    bot,
-    transports,
-    notifications,
-    web,
-    webUrl: () => webUrl,
-    async start() {
-      if (web) {
-        const addr = await web.listen({ host: config.web.host, port: config.web.port });
-        webUrl = addr;
-        log.info({ at: addr }, 'web portal listening');
-      }
-      scheduler.start();
-      // Transports log in and restart on their own; the hub does not wait for a QR scan.
-      for (const t of transports)
-        void t
-          .start()
-          .catch((err) =>
-            log.error({ err: String(err), transport: t.name }, 'bot failed to start'),
-          );
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await scheduler.stop();
-      await web?.close();
-      for (const t of [...transports].reverse()) await t.stop();
-      for (const c of channels.list()) await c.close?.();
-      await renderer.close();
-      await ds.destroy();
-    },
-  };
 }

@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { addSite } from '../src/admin/sites';
 import { createApp } from '../src/main';
 import { silentLogger } from '../src/log';
@@ -98,5 +100,24 @@ describe('createApp', () => {
     );
     expect(botOnly.scheduler.jobs()).toEqual([]);
     await botOnly.stop();
+  });
+
+  it('a start that fails halfway (the portal port taken) closes the database and the render pool', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const config = testConfig({
+        db: { url: `sqlite:${join(dir, 'hub.sqlite')}` },
+        web: { enabled: true, host: '127.0.0.1', port },
+      });
+      const app = await createApp(config, silentLogger, { bot: false });
+      await expect(app.start()).rejects.toThrow(/EADDRINUSE/);
+      expect(app.ds.isInitialized).toBe(false);
+      await expect(app.renderer.render({ series: [] })).rejects.toThrow('chart renderer is closed');
+      await app.stop();
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 });
