@@ -1,4 +1,5 @@
 // Chart "business-trend": a site's daily business figures in four panels (opens/closes, total users, calls/pushes, MO/MT).
+import type { BusinessFigures } from '../src/types/business-figures';
 import type { ChartOption } from '../src/types/chart-option';
 import {
   baseOption,
@@ -16,17 +17,10 @@ import type { ChartBuilder, ChartContext } from './types';
 
 export interface BusinessTrendData {
   site: string;
-  days: {
+  days: ({
     /** YYYY-MM-DD */
     date: string;
-    sub: number;
-    unsub: number;
-    total: number;
-    calls: number;
-    shows: number;
-    mo: number;
-    mt: number;
-  }[];
+  } & BusinessFigures)[];
 }
 
 type Day = BusinessTrendData['days'][number];

@@ -12,7 +12,8 @@ export interface TsProcessRun {
   stderr: string;
 }
 
-const REGISTER = `
+/** `node -e` code that runs the .ts file named by argv[1], compiled as jest does (SWC). */
+export const REGISTER = `
   const swc = require('@swc/core');
   const options = ${JSON.stringify({
     jsc: {

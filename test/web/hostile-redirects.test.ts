@@ -10,6 +10,7 @@ import { MAX_REDIRECT_LENGTH, localPath } from '../../src/web/redirect';
 import { SESSION_COOKIE } from '../../src/web/server';
 import { REWRITE_AFTER_MS, createSessionStore } from '../../src/web/session-store';
 import { describeEachEngine, resetDb } from '../helpers/db';
+import { REGISTER } from '../helpers/ts-process';
 import {
   MIN,
   NOW,
@@ -573,18 +574,7 @@ describe('the portal process', () => {
 
   it('survives hostile redirects on a real port, each request finished from a store callback', async () => {
     // The portal from its TypeScript sources, compiled as jest does (SWC).
-    const register = `
-      const swc = require('@swc/core');
-      const options = ${JSON.stringify({
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-        },
-        module: { type: 'commonjs' },
-      })};
-      require.extensions['.ts'] = (m, f) => m._compile(swc.transformFileSync(f, options).code, f);
-      require(process.argv[1]);`;
+    const register = REGISTER;
     const c = spawn(
       process.execPath,
       [
