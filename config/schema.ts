@@ -2,7 +2,7 @@
 import { type Stats, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
-import { channelSettings, channelSettingsShape } from '../src/notify/channels/registry';
+import { channelSettings, channelSettingsShape } from './channels';
 import { defaults } from './defaults';
 import { bool, int } from './fields';
 

@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { Config } from '../../config/schema';
+import type { ChannelSettings } from '../../config/channels';
 import type { Logger } from '../log';
 import type { Notice } from '../outbox/notices';
 import type { ChannelRecipients } from '../queries/recipients';
@@ -38,15 +39,6 @@ export interface ChannelDeps {
   log: Logger;
   /** The chat transport for the WeChat channel (null: this process sends no WeChat). */
   chatSender: ChatSender | null;
-}
-
-/** A channel's own settings: config `notify.<channel name>`, composed into the one config schema. */
-export interface ChannelSettings<S extends z.ZodObject = z.ZodObject> {
-  schema: S;
-  /** The built-in values, validated by `schema` like any other. */
-  defaults: z.input<S>;
-  /** Environment variables and the setting (a key of `schema`) each one sets. */
-  env: Readonly<Record<string, string>>;
 }
 
 /** How much one message of a channel may hold. */

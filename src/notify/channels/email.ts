@@ -1,36 +1,14 @@
-// Email channel: one notice to one address over SMTP (nodemailer), Chinese subject, text + HTML, inline chart / QR code; its settings, recipients and limits.
+// Email channel: one notice to one address over SMTP (nodemailer), Chinese subject, text + HTML, inline chart / QR code; its recipients and limits (its settings: config/channels/email.ts).
 import { randomUUID } from 'node:crypto';
 import { createTransport } from 'nodemailer';
-import { z } from 'zod';
-import { int } from '../../../config/fields';
 import { SitewatchError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Notice } from '../../outbox/notices';
 import { adminEmails, managerEmails } from '../../queries/recipients';
 import { EMAIL_GROUP_FACTOR, formatEmail } from '../format/html';
 import { oneLine } from '../format/common';
-import type { Channel, ChannelDefinition, ChannelSettings, SendContext } from '../types';
-
-const settingsSchema = z.strictObject({
-  smtpUrl: z
-    .string()
-    .regex(/^smtps?:\/\/[^/]+/, 'must look like smtp://user:pass@host:25 or smtps://host:465')
-    .nullable(),
-  from: z.string().min(3),
-  timeoutMs: int(100),
-});
-
-/** notify.email */
-export const emailSettings: ChannelSettings<typeof settingsSchema> = {
-  schema: settingsSchema,
-  defaults: {
-    /** smtp://user:pass@host:25 or smtps://…; null: no email channel. */
-    smtpUrl: null,
-    from: 'Sitewatch <sitewatch@localhost>',
-    timeoutMs: 20_000,
-  },
-  env: { SITEWATCH_SMTP_URL: 'smtpUrl', SITEWATCH_MAIL_FROM: 'from' },
-};
+import { emailSettings, type emailSettingsSchema } from '../../../config/channels/email';
+import type { Channel, ChannelDefinition, SendContext } from '../types';
 
 export interface EmailChannelOptions {
   /** smtp://user:pass@host:25 or smtps://…; may hold credentials, so it is never logged or repeated. */
@@ -182,7 +160,7 @@ export function createEmailChannel(o: EmailChannelOptions): Channel {
 }
 
 /** Managers who chose alarm (or report) emails, and the admins, by address; configured by an SMTP URL. */
-export const emailChannel: ChannelDefinition<'email', typeof settingsSchema> = {
+export const emailChannel: ChannelDefinition<'email', typeof emailSettingsSchema> = {
   name: 'email',
   settings: emailSettings,
   limits: (config) => ({

@@ -1,9 +1,9 @@
-// The registry of notification channels; adding a channel is one file (its settings, recipients, limits and factory) and one line here.
+// The registry of notification channels; adding a channel is one file (recipients, limits, factory), its settings file in config/channels/ when it has settings, and one line in each list.
 import type { z } from 'zod';
 import type { Config } from '../../../config/schema';
 import type { ConfiguredChannels } from '../../queries/recipients';
 import { createRegistry, type Registry } from '../../registry';
-import type { Channel, ChannelDefinition, ChannelDeps, ChannelSettings } from '../types';
+import type { Channel, ChannelDefinition, ChannelDeps } from '../types';
 import { emailChannel } from './email';
 import { wechatChannel } from './wechat';
 import { wecomChannel } from './wecom';
@@ -13,30 +13,6 @@ export const channelDefinitions = [emailChannel, wechatChannel, wecomChannel] as
 
 /** Any channel's definition, whatever its settings. */
 export type AnyChannelDefinition = ChannelDefinition<string, z.ZodObject | null>;
-
-type Registered = (typeof channelDefinitions)[number];
-
-/** `notify.<name>` of each registered channel with settings of its own: its zod object. */
-export type ChannelSettingsShape = {
-  [D in Registered as D['settings'] extends null ? never : D['name']]: NonNullable<
-    D['settings']
-  >['schema'];
-};
-
-/** The channels' settings, for the config schema to compose into its notify section. */
-export function channelSettings(
-  defs: readonly AnyChannelDefinition[] = channelDefinitions,
-): { name: string; settings: ChannelSettings }[] {
-  createRegistry('notification channel', defs);
-  return defs.flatMap((d) => (d.settings ? [{ name: d.name, settings: d.settings }] : []));
-}
-
-/** The zod shape the config schema spreads into `notify`. */
-export function channelSettingsShape(): ChannelSettingsShape {
-  return Object.fromEntries(
-    channelSettings().map((c) => [c.name, c.settings.schema]),
-  ) as ChannelSettingsShape;
-}
 
 /**
  * The channels configured under `config`, in registry order: notices are queued for each of them,

@@ -1,33 +1,18 @@
-// WeCom (企业微信) group-robot channel: markdown text, then the chart (or login QR code) as a base64 image with its md5; its settings, recipients and limits.
+// WeCom (企业微信) group-robot channel: markdown text, then the chart (or login QR code) as a base64 image with its md5; its recipients and limits (its settings: config/channels/wecom.ts).
 import { createHash } from 'node:crypto';
 import axios from 'axios';
-import { z } from 'zod';
-import { int } from '../../../config/fields';
+import type { z } from 'zod';
+import {
+  robotSchema,
+  wecomSettings,
+  type wecomSettingsSchema,
+} from '../../../config/channels/wecom';
 import { SitewatchError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Notice } from '../../outbox/notices';
 import { oneLine } from '../format/common';
 import { WECOM_MARKDOWN_MAX_BYTES, formatMarkdown } from '../format/markdown';
-import type { Channel, ChannelDefinition, ChannelSettings, SendContext } from '../types';
-
-const robotSchema = z.strictObject({
-  name: z.string().min(1).max(100),
-  url: z.url({ protocol: /^https?$/ }),
-  sites: z.array(z.string().min(1)).min(1),
-});
-
-const settingsSchema = z.strictObject({ robots: z.array(robotSchema), timeoutMs: int(100) });
-
-/** notify.wecom */
-export const wecomSettings: ChannelSettings<typeof settingsSchema> = {
-  schema: settingsSchema,
-  defaults: {
-    /** WeCom group robots: a name, the webhook URL and the site codes it receives ('*' = all). */
-    robots: [],
-    timeoutMs: 10_000,
-  },
-  env: {},
-};
+import type { Channel, ChannelDefinition, SendContext } from '../types';
 
 /**
  * One robot of notify.wecom.robots. `name` is the outbox recipient; the webhook `url` holds a secret
@@ -145,7 +130,7 @@ export function createWecomChannel(o: WecomChannelOptions): Channel {
 }
 
 /** Every robot whose sites include the notice's site ('*': all), and every robot for admins' notices; configured by listing robots. */
-export const wecomChannel: ChannelDefinition<'wecom', typeof settingsSchema> = {
+export const wecomChannel: ChannelDefinition<'wecom', typeof wecomSettingsSchema> = {
   name: 'wecom',
   settings: wecomSettings,
   limits: (config) => ({

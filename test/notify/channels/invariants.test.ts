@@ -1,5 +1,6 @@
 // Rules every registered notification channel follows, each against a real peer on loopback: hostile text neutralised, its size and group limits, parts recorded for retries, and failures that reject.
 import type { DataSource } from 'typeorm';
+import { channelSettingsList } from '../../../config/channels';
 import { silentLogger } from '../../../src/log';
 import type { ChatSender } from '../../../src/notify/channels/chat-sender';
 import {
@@ -198,6 +199,13 @@ afterAll(async () => {
 });
 
 describe('notification channel registry', () => {
+  it("takes each channel's settings from config/channels, under its own name, and lists no others", () => {
+    const own = channelDefinitions.flatMap((d) => (d.settings ? [[d.name, d.settings]] : []));
+    expect(own).toEqual(channelSettingsList.map((c) => [c.name, c.settings]));
+    for (const [name, settings] of own)
+      expect(settings).toBe(channelSettingsList.find((c) => c.name === name)?.settings);
+  });
+
   it('has a test peer here for every registered channel', () => {
     expect(Object.keys(PEERS).sort()).toEqual(channelDefinitions.map((d) => d.name).sort());
   });
