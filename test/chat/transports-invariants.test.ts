@@ -17,7 +17,12 @@ import { UNBOUND_HINT } from '../../src/chat/handler';
 import type { ChatTransport } from '../../src/chat/transport';
 import { silentLogger } from '../../src/log';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
-import { AliasKeepingPuppetMock, harnessDir, removeHarnessDir, waitFor } from '../wechat/harness';
+import {
+  AliasKeepingPuppetMock,
+  harnessDir,
+  removeHarnessDir,
+  waitFor,
+} from '../transports/wechaty/harness';
 
 afterAll(() => removeHarnessDir());
 

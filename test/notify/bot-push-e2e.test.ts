@@ -20,7 +20,7 @@ import {
   type Received,
   type RoomMock,
   waitFor,
-} from '../wechat/harness';
+} from '../transports/wechaty/harness';
 
 /** 10:00 on the files' day in Shanghai. */
 const T0 = startOfDay(day, 'Asia/Shanghai') + 10 * 3600_000;

@@ -12,7 +12,7 @@ import type { AlarmNotice } from '../../../src/outbox/notices';
 import { openTestDb, testConfig } from '../../helpers/db';
 import { startSmtp } from '../../helpers/smtp';
 import { robots, startRobot, stopRobots, type Payload } from '../../helpers/wecom-robot';
-import { PNG, removeHarnessDir, startHarness, waitFor } from '../../wechat/harness';
+import { PNG, removeHarnessDir, startHarness, waitFor } from '../../transports/wechaty/harness';
 import { alarmNotice, sendContext, type PartProgress } from '../fixtures';
 
 /** One delivered message as its reader gets it: its texts (an email: subject, text and HTML), or an image. */

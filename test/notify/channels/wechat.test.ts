@@ -10,7 +10,7 @@ import {
   waitFor,
   type Harness,
   type Received,
-} from '../../wechat/harness';
+} from '../../transports/wechaty/harness';
 import { alarmNotice, botNotice, reportNotice, sendContext, type PartProgress } from '../fixtures';
 
 afterAll(() => removeHarnessDir());

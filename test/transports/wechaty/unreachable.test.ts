@@ -1,8 +1,8 @@
 // The real wechat4u puppet through the bot while WeChat's login server is unreachable: one worded retry log, a prompt and quiet stop.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { wallClock } from '../../src/time';
-import { runTsProcess } from '../helpers/ts-process';
+import { wallClock } from '../../../src/time';
+import { runTsProcess } from '../../helpers/ts-process';
 
 /** A loopback port nothing listens on: connections to it are refused. */
 async function refusedPort(): Promise<number> {

@@ -1,12 +1,12 @@
 // End to end on real Wechaty (puppet-mock): binding by code, then real commands with text and PNG replies, rooms.
-import { createCommandRegistry } from '../../commands/registry';
-import { createCommandRouter } from '../../commands/router';
-import { RoomSubscription } from '../../entities';
-import { createBindCode } from '../../src/admin/bind-codes';
-import { dbResolvers } from '../../src/chat/directory';
-import { BIND_FAILED, UNBOUND_HINT, createMessageHandler } from '../../src/chat/handler';
-import { describeEachEngine, resetDb } from '../helpers/db';
-import { NOW, seed, testDeps } from '../commands/seed';
+import { createCommandRegistry } from '../../../commands/registry';
+import { createCommandRouter } from '../../../commands/router';
+import { RoomSubscription } from '../../../entities';
+import { createBindCode } from '../../../src/admin/bind-codes';
+import { dbResolvers } from '../../../src/chat/directory';
+import { BIND_FAILED, UNBOUND_HINT, createMessageHandler } from '../../../src/chat/handler';
+import { describeEachEngine, resetDb } from '../../helpers/db';
+import { NOW, seed, testDeps } from '../../commands/seed';
 import { type Harness, removeHarnessDir, startHarness, waitFor } from './harness';
 
 afterAll(() => removeHarnessDir());

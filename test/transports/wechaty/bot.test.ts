@@ -3,24 +3,24 @@ import { join } from 'node:path';
 import { FileBox } from 'file-box';
 import { log as wechatyLog } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import type { Reply, RoomContext } from '../../commands/types';
-import { WechatBinding } from '../../entities';
-import { addUser } from '../../src/admin/users';
-import { SitewatchError } from '../../src/errors';
-import { createLogger, silentLogger } from '../../src/log';
+import type { Reply, RoomContext } from '../../../commands/types';
+import { WechatBinding } from '../../../entities';
+import { addUser } from '../../../src/admin/users';
+import { SitewatchError } from '../../../src/errors';
+import { createLogger, silentLogger } from '../../../src/log';
 import type { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { bindContact } from '../../src/admin/chat-bindings';
-import { dbResolvers } from '../../src/chat/directory';
-import { createChatInbox } from '../../src/chat/inbox';
-import { createOutgoingQueue } from '../../src/chat/outgoing-queue';
+import { bindContact } from '../../../src/admin/chat-bindings';
+import { dbResolvers } from '../../../src/chat/directory';
+import { createChatInbox } from '../../../src/chat/inbox';
+import { createOutgoingQueue } from '../../../src/chat/outgoing-queue';
 import {
   createWechatBot,
   DEFAULT_PUPPET,
   loadPuppet,
   type BotStateEvent,
-} from '../../src/transports/wechaty/bot';
-import { describeEachEngine, resetDb } from '../helpers/db';
+} from '../../../src/transports/wechaty/bot';
+import { describeEachEngine, resetDb } from '../../helpers/db';
 
 import {
   AliasKeepingPuppetMock,

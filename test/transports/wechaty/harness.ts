@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import type { Caller, RoomContext } from '../../commands/types';
-import { type Logger, silentLogger } from '../../src/log';
-import { createChatInbox } from '../../src/chat/inbox';
-import { createOutgoingQueue } from '../../src/chat/outgoing-queue';
-import type { MessageHandler } from '../../src/chat/transport';
+import type { Caller, RoomContext } from '../../../commands/types';
+import { type Logger, silentLogger } from '../../../src/log';
+import { createChatInbox } from '../../../src/chat/inbox';
+import { createOutgoingQueue } from '../../../src/chat/outgoing-queue';
+import type { MessageHandler } from '../../../src/chat/transport';
 import {
   createWechatBot,
   type BotStateEvent,
   type WechatBot,
-} from '../../src/transports/wechaty/bot';
+} from '../../../src/transports/wechaty/bot';
 
 export type ContactMock = ReturnType<mock.Mocker['createContact']>;
 export type RoomMock = ReturnType<mock.Mocker['createRoom']>;

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createOutgoingQueue } from '../../src/chat/outgoing-queue';
-import { createLogger } from '../../src/log';
-import { createWechatBot } from '../../src/transports/wechaty/bot';
+import { createOutgoingQueue } from '../../../src/chat/outgoing-queue';
+import { createLogger } from '../../../src/log';
+import { createWechatBot } from '../../../src/transports/wechaty/bot';
 
 /** Attempts (the first and its restarts) before the bot is stopped. */
 const ATTEMPTS = 4;

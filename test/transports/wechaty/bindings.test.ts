@@ -1,11 +1,11 @@
 // WeChat bindings in the database: callers found by contact id or alias, room subscriptions by topic.
-import { RoomSubscription, WechatBinding } from '../../entities';
-import { addSite } from '../../src/admin/sites';
-import { addUser } from '../../src/admin/users';
-import { aliasForLogin, bindContact, findCallerByContact } from '../../src/admin/chat-bindings';
-import { roomSiteIds } from '../../src/admin/rooms';
-import { dbResolvers } from '../../src/chat/directory';
-import { describeEachEngine, resetDb } from '../helpers/db';
+import { RoomSubscription, WechatBinding } from '../../../entities';
+import { addSite } from '../../../src/admin/sites';
+import { addUser } from '../../../src/admin/users';
+import { aliasForLogin, bindContact, findCallerByContact } from '../../../src/admin/chat-bindings';
+import { roomSiteIds } from '../../../src/admin/rooms';
+import { dbResolvers } from '../../../src/chat/directory';
+import { describeEachEngine, resetDb } from '../../helpers/db';
 
 describeEachEngine('wechat bindings', (db) => {
   let liId: number;
