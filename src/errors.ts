@@ -30,9 +30,14 @@ export class SitewatchError extends Error {
   }
 }
 
+function isErrorLike(err: unknown): err is Error {
+  return typeof err === 'object' && err !== null && typeof (err as Error).message === 'string';
+}
+
 /** A message fit for a person: the error's own words, never a stack trace. */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) {
+  // Not `instanceof Error`: errors made by Node or a native driver in another realm (a jest sandbox) fail it.
+  if (isErrorLike(err)) {
     // System errors (ECONNREFUSED…) say more with their code; our own messages are complete.
     const code = (err as { code?: unknown }).code;
     return typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !err.message.includes(code)

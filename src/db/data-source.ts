@@ -133,13 +133,6 @@ function errorCode(err: unknown): unknown {
   return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
 }
 
-function reasonOf(err: unknown): string {
-  const message = typeof err === 'object' && err !== null && (err as Error).message;
-  // Errors made by Node or a native driver fail `instanceof Error` in another realm (a jest sandbox).
-  if (err instanceof Error || typeof message !== 'string') return describeError(err);
-  return describeError(Object.assign(new Error(message), { code: errorCode(err) }));
-}
-
 function statOrNull(path: string): Stats | null {
   try {
     return statSync(path);
@@ -167,7 +160,7 @@ export function assertDatabaseFile(url: string, o: { create?: boolean } = {}): v
   try {
     st = statOrNull(path);
   } catch (err) {
-    throw cannotOpen(reasonOf(err), err);
+    throw cannotOpen(describeError(err), err);
   }
   if (st?.isDirectory()) throw cannotOpen(`${path} is a directory, not a SQLite database file.`);
   if (st && !st.isFile()) throw cannotOpen(`${path} is not a regular file.`);
@@ -183,7 +176,7 @@ export function assertDatabaseFile(url: string, o: { create?: boolean } = {}): v
   try {
     f = statOrNull(folder);
   } catch (err) {
-    throw cannotOpen(reasonOf(err), err);
+    throw cannotOpen(describeError(err), err);
   }
   // TypeORM would make every missing folder (mkdir -p): a typo would get a database of its own.
   if (!f)
@@ -233,13 +226,17 @@ function openError(url: string, o: DataSourceOverrides, err: unknown): Sitewatch
   if (typeof code === 'string' && UNREACHABLE.has(code)) {
     return new SitewatchError(
       'DB_UNREACHABLE',
-      `Cannot reach the database server at ${at}: ${reasonOf(err)}`,
+      `Cannot reach the database server at ${at}: ${describeError(err)}`,
       { cause: err },
     );
   }
-  return new SitewatchError('DB_CONNECT', `Cannot open the database at ${at}: ${reasonOf(err)}`, {
-    cause: err,
-  });
+  return new SitewatchError(
+    'DB_CONNECT',
+    `Cannot open the database at ${at}: ${describeError(err)}`,
+    {
+      cause: err,
+    },
+  );
 }
 
 /**

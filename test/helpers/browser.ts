@@ -2,8 +2,9 @@
 import { existsSync } from 'node:fs';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from '../../scripts/ensure-chromium';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 
 export const CHROMIUM_MISSING = `Debian's chromium is not installed at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (.ci/run installs it in CI). The browser tests are never skipped.`;
 
