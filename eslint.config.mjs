@@ -43,7 +43,12 @@ const LAYERS = [
   { name: 'chat machinery', folders: ['src/chat'] },
   {
     name: 'transports',
-    folders: ['src/transports/wechaty', 'src/transports/console', 'src/web'],
+    folders: [
+      'src/transports/wechaty',
+      'src/transports/wecom',
+      'src/transports/console',
+      'src/web',
+    ],
   },
   {
     name: 'jobs and composition',

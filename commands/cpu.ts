@@ -13,6 +13,7 @@ export const cpuCommand: Command = {
   usage: 'cpu <服务器> [小时]',
   summary: `服务器最近若干小时（默认 ${HOURS_DEFAULT}，最多 ${HOURS_MAX}）的 CPU 使用率。`,
   examples: ['cpu app01', 'cpu 10.0.0.1 6'],
+  charts: true,
   async run(ctx) {
     const { deps } = ctx;
     const r = await resolveServer(ctx, 'cpu', true);

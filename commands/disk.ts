@@ -13,6 +13,7 @@ export const diskCommand: Command = {
   usage: '磁盘 <服务器> [小时]',
   summary: `服务器各挂载点最近若干小时（默认 ${HOURS_DEFAULT}，最多 ${HOURS_MAX}）的磁盘使用率。`,
   examples: ['磁盘 app01', '磁盘 app01 72'],
+  charts: true,
   async run(ctx) {
     const { deps } = ctx;
     const r = await resolveServer(ctx, '磁盘', true);

@@ -13,6 +13,7 @@ export const memCommand: Command = {
   usage: '内存 <服务器> [小时]',
   summary: `服务器最近若干小时（默认 ${HOURS_DEFAULT}，最多 ${HOURS_MAX}）的内存使用率。`,
   examples: ['内存 app01', '内存 app01 48'],
+  charts: true,
   async run(ctx) {
     const { deps } = ctx;
     const r = await resolveServer(ctx, '内存', true);

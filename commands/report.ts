@@ -16,6 +16,7 @@ export const reportCommand: Command = {
   usage: `报表 <局点> [天数]`,
   summary: `局点最近若干天（默认 ${REPORT_DEFAULT_DAYS}，最多 ${REPORT_MAX_DAYS}）的每日业务数据。`,
   examples: ['报表 BJ01', '报表 北京 30'],
+  charts: true,
   async run(ctx) {
     const { deps } = ctx;
     const { rest, n } = splitTrailingWhole(ctx.args, 1, REPORT_MAX_DAYS);

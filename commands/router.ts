@@ -7,6 +7,8 @@ import type { Caller, Command, CommandDeps, Reply, RoomContext } from './types';
 
 export interface CommandRouter {
   handle(text: string, caller: Caller, room: RoomContext | null): Promise<Reply[]>;
+  /** Whether the command this text names may answer with a chart (Command.charts). */
+  charts(text: string): boolean;
 }
 
 export const UNKNOWN_HINT = '没有这个命令。发送“帮助”查看可用命令。';
@@ -41,6 +43,10 @@ export function createCommandRouter(
   }
 
   return {
+    charts(raw) {
+      const s = normaliseText(raw);
+      return s !== '' && find(s)?.command.charts === true;
+    },
     async handle(raw, caller, room) {
       const s = normaliseText(raw);
       const who = { login: caller.login, room: room?.topic ?? null, text: loggedText(s) };

@@ -12,6 +12,7 @@ export const serverCommand: Command = {
   usage: '服务器 <名称或IP>',
   summary: '服务器的系统信息、最新读数和近 24 小时 CPU/内存图。',
   examples: ['服务器 app01', '服务器 10.0.0.1'],
+  charts: true,
   async run(ctx) {
     const { deps } = ctx;
     const r = await resolveServer(ctx, '服务器', false);

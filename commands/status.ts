@@ -13,6 +13,7 @@ export const statusCommand: Command = {
   usage: '状态 <局点>',
   summary: '局点各服务器的最新 CPU、内存、磁盘和上报时间。',
   examples: ['状态 BJ01', '状态 北京'],
+  charts: true,
   async run(ctx) {
     const { deps } = ctx;
     const r = await resolveSite(ctx, '状态', ctx.args);

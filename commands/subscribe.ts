@@ -39,13 +39,14 @@ export const subscribeCommand: Command = {
     const r = await resolveSite(ctx, '订阅', ctx.args, all);
     if (!r.ok) return r.replies;
     const { added } = await subscribeRoom(ds, {
+      transport: room.transport,
       topic: room.topic,
       roomId: room.id,
       siteId: r.site.id,
       by: ctx.caller.userId,
       now: ctx.deps.now(),
     });
-    const subs = await listRoomSubscriptions(ds, room.topic);
+    const subs = await listRoomSubscriptions(ds, room);
     const ids = new Set(subs.map((s) => s.siteId));
     const now = all.filter((s) => ids.has(s.id));
     const first = added ? `已为本群订阅${siteLabel(r.site)}。` : `本群已订阅${siteLabel(r.site)}。`;

@@ -19,7 +19,10 @@ export interface Caller {
 
 /** Where the question was asked: a direct chat (null) or a group room with its subscribed sites. */
 export interface RoomContext {
+  /** The chat transport the room is on ('wechat', 'wecom'). */
+  transport: string;
   id: string;
+  /** Its topic on WeChat; WeCom shows no names, so there its chatid. */
   topic: string;
   siteIds: number[];
 }
@@ -53,5 +56,7 @@ export interface Command {
   readonly examples: readonly string[];
   /** Only bound admins may run it (e.g. subscribe a room). */
   readonly adminOnly?: boolean;
+  /** Its answer may carry a chart (a transport then says "查询中…" at once, before the chart is drawn). */
+  readonly charts?: boolean;
   run(ctx: CommandContext): Promise<Reply[]>;
 }

@@ -19,13 +19,13 @@ export const unsubscribeCommand: Command = {
     if (refused) return refused;
     const room = ctx.room!;
     const { ds } = ctx.deps;
-    const subs = await listRoomSubscriptions(ds, room.topic);
+    const subs = await listRoomSubscriptions(ds, room);
     const ids = new Set(subs.map((s) => s.siteId));
     const all = await visibleSites(ds, ctx.caller);
     const subscribed = all.filter((s) => ids.has(s.id));
     const r = await resolveSite(ctx, '退订', ctx.args, subscribed);
     if (!r.ok) return r.replies;
-    await unsubscribeRoom(ds, { topic: room.topic, siteId: r.site.id });
+    await unsubscribeRoom(ds, { transport: room.transport, topic: room.topic, siteId: r.site.id });
     const left = subscribed.filter((s) => s.id !== r.site.id);
     return [text(`已为本群退订${siteLabel(r.site)}。\n本群订阅的局点：${siteList(left)}`)];
   },

@@ -4,6 +4,25 @@ export const defaults = {
   timezone: 'Asia/Shanghai',
   log: { level: 'info' },
   agent: { token: null as string | null },
+  wecomBot: {
+    /** `sitewatch start` runs the WeCom intelligent robot (智能机器人) over its long connection when true. */
+    enabled: false,
+    /** The robot's Bot ID and Secret from the WeCom admin console (the secret: config file or SITEWATCH_WECOM_BOT_SECRET only). */
+    botId: null,
+    secret: null,
+    /** The long-connection address; null: the SDK's wss://openws.work.weixin.qq.com (private deployments have their own). */
+    wsUrl: null,
+    /** One hub holds the connection: it renews a lease of this length, and another hub takes over within it after a crash. */
+    leaseMs: 30_000,
+    /** A Sitewatch notice to the admins (email, group robots) when the connection stays down this long. */
+    offlineAlertMinutes: 5,
+    /** Messages of one person in progress at once (WeCom's own limit is 3); more get a short "busy" reply. */
+    maxInProgress: 3,
+    /** Least time between two pushes to the same chat. */
+    sendIntervalMs: 1000,
+    /** Heartbeat interval of the long connection. */
+    heartbeatMs: 30_000,
+  },
   bot: {
     /** `sitewatch start` runs the WeChat bot unless this is false. */
     enabled: true,
@@ -102,6 +121,12 @@ export const defaults = {
     /** Login attempts per minute, per address and per account. */
     loginPerMinute: 10,
     lang: 'zh' as 'zh' | 'en',
+    /** The portal's address as the outside sees it (https://sitewatch.example.com); null: no chart links in notices. */
+    publicUrl: null as string | null,
+    /** Signs chart links (32+ characters); null: web.sessionSecret does. */
+    linkSecret: null as string | null,
+    /** Days a chart link in a notice stays valid. */
+    chartLinkDays: 7,
   },
   retention: {
     sampleDays: 90,

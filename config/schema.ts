@@ -30,6 +30,19 @@ export const dbUrlSchema = z
 
 const cron = z.string().refine((s) => validCron(s), { message: 'is not a valid cron expression' });
 
+function isPublicBase(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return ['http:', 'https:'].includes(u.protocol) && !u.search && !u.hash && !u.username;
+  } catch {
+    return false;
+  }
+}
+
+const publicBaseUrl = z.string().refine(isPublicBase, {
+  message: 'must be an http(s) address like https://sitewatch.example.com, without ?query or #part',
+});
+
 export const configSchema = z.strictObject({
   db: z.strictObject({ url: dbUrlSchema }),
   timezone: timeZoneSchema,
@@ -86,6 +99,9 @@ export const configSchema = z.strictObject({
     trustProxy: bool,
     loginPerMinute: int(1, 10_000),
     lang: z.enum(['zh', 'en']),
+    publicUrl: publicBaseUrl.nullable(),
+    linkSecret: z.string().min(32, 'must be at least 32 characters').nullable(),
+    chartLinkDays: int(1, 365),
   }),
   retention: z.strictObject({
     sampleDays: int(1),
@@ -94,6 +110,28 @@ export const configSchema = z.strictObject({
   }),
   /** Bearer token `sitewatch agent serve` requires (null: none). */
   agent: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
+  wecomBot: z
+    .strictObject({
+      enabled: bool,
+      botId: z.string().min(1).max(200).nullable(),
+      secret: z.string().min(1).max(500).nullable(),
+      wsUrl: z.url({ protocol: /^wss?$/ }).nullable(),
+      leaseMs: int(1000, 10 * 60_000),
+      offlineAlertMinutes: int(1, 24 * 60),
+      maxInProgress: int(1, 100),
+      sendIntervalMs: int(0, 60_000),
+      heartbeatMs: int(1000, 10 * 60_000),
+    })
+    .superRefine((w, ctx) => {
+      if (!w.enabled) return;
+      for (const key of ['botId', 'secret'] as const)
+        if (!w[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required when wecomBot.enabled is true (see the WeCom admin console)',
+          });
+    }),
   bot: z.strictObject({
     enabled: bool,
     puppet: z.string().min(1),
@@ -126,6 +164,15 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Chart links at web.publicUrl are signed: with neither secret set, nothing could sign them. */
+function unsignedChartLinks(web: Config['web'], envForPath: Record<string, string>): string[] {
+  if (!web.publicUrl || web.linkSecret || web.sessionSecret) return [];
+  const via = envForPath['web.publicUrl'] ? ` (from ${envForPath['web.publicUrl']})` : '';
+  return [
+    `web.publicUrl${via} is set, but nothing signs the chart links served there: set web.linkSecret (SITEWATCH_WEB_LINK_SECRET) or web.sessionSecret (SITEWATCH_WEB_SESSION_SECRET) to 32 or more characters`,
+  ];
+}
+
 /** Environment variables of the settings above and the config path each one sets. */
 const settingsEnv: Record<string, string> = {
   SITEWATCH_DB: 'db.url',
@@ -151,7 +198,13 @@ const settingsEnv: Record<string, string> = {
   SITEWATCH_WEB_SESSION_SECRET: 'web.sessionSecret',
   SITEWATCH_WEB_IDLE_MINUTES: 'web.idleMinutes',
   SITEWATCH_WEB_TRUST_PROXY: 'web.trustProxy',
+  SITEWATCH_WEB_PUBLIC_URL: 'web.publicUrl',
+  SITEWATCH_WEB_LINK_SECRET: 'web.linkSecret',
   SITEWATCH_AGENT_TOKEN: 'agent.token',
+  SITEWATCH_WECOM_BOT_ENABLED: 'wecomBot.enabled',
+  SITEWATCH_WECOM_BOT_ID: 'wecomBot.botId',
+  SITEWATCH_WECOM_BOT_SECRET: 'wecomBot.secret',
+  SITEWATCH_WECOM_BOT_WS_URL: 'wecomBot.wsUrl',
   SITEWATCH_BOT_ENABLED: 'bot.enabled',
   SITEWATCH_BOT_PUPPET: 'bot.puppet',
   SITEWATCH_BOT_NAME: 'bot.name',
@@ -351,7 +404,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       }
       problems.push(`${path}${via} ${issue.message.replace(/^Invalid input: /, '')}`);
     }
-  }
+  } else problems.push(...unsignedChartLinks(result.data.web, envForPath));
   if (problems.length > 0) throw new ConfigError(problems);
   return result.data as Config;
 }

@@ -2,6 +2,8 @@
 import { Alarm, type AlarmSource, type AlarmState } from './Alarm';
 import { BindCode } from './BindCode';
 import { BusinessDaily } from './BusinessDaily';
+import { ChartLink } from './ChartLink';
+import { ChatSeen } from './ChatSeen';
 import { CpuSample } from './CpuSample';
 import { DiskSample } from './DiskSample';
 import { IngestCursor } from './IngestCursor';
@@ -15,6 +17,7 @@ import { Server } from './Server';
 import { ServerNode } from './ServerNode';
 import { Silence } from './Silence';
 import { Site } from './Site';
+import { TransportStatus } from './TransportStatus';
 import { User, type Role } from './User';
 import { WebSession } from './WebSession';
 import { WechatBinding } from './WechatBinding';
@@ -22,10 +25,12 @@ import { WechatBinding } from './WechatBinding';
 export {
   Alarm,
   BindCode,
+  ChatSeen,
   RoomSubscription,
   WebSession,
   WechatBinding,
   BusinessDaily,
+  ChartLink,
   CpuSample,
   DiskSample,
   IngestCursor,
@@ -38,6 +43,7 @@ export {
   ServerNode,
   Silence,
   Site,
+  TransportStatus,
   User,
   type Role,
   type AlarmSource,
@@ -48,10 +54,12 @@ export {
 export const entities = [
   Alarm,
   BindCode,
+  ChatSeen,
   RoomSubscription,
   WebSession,
   WechatBinding,
   BusinessDaily,
+  ChartLink,
   CpuSample,
   DiskSample,
   IngestCursor,
@@ -64,5 +72,6 @@ export const entities = [
   ServerNode,
   Silence,
   Site,
+  TransportStatus,
   User,
 ];

@@ -14,7 +14,11 @@ import type {
   ChatTransport,
   TransportStateEvent,
 } from './chat/transport';
+import type { Leases } from './cluster/leases';
+import { noteChatSeen } from './admin/chat-seen';
+import { contactIdOfLogin } from './admin/chat-bindings';
 import type { Logger } from './log';
+import { chatSeen } from './queries/recipients';
 import type { ChatSender } from './notify/channels/chat-sender';
 import { type Named, type Registry, createRegistry } from './registry';
 import {
@@ -28,6 +32,7 @@ import {
   type WechatBot,
   createWechatBot,
 } from './transports/wechaty/bot';
+import { WECOM, type WecomBot, createWecomBot } from './transports/wecom/wecom';
 
 export interface TransportContext {
   config: Config;
@@ -35,6 +40,8 @@ export interface TransportContext {
   router: CommandRouter;
   log: Logger;
   now: () => number;
+  /** The hubs' leases: one hub holds the WeCom robot's connection (null: connect at once). */
+  leases: Leases | null;
   /** Login state changes (the hub's "bot logged out" notices). */
   onState?: (e: TransportStateEvent) => void;
   /** WeChat, in tests: a Wechaty puppet instance instead of config.bot.puppet. */
@@ -82,6 +89,43 @@ export const wechatTransport: TransportKind<WechatBot> = {
     }),
 };
 
+export const wecomTransport: TransportKind<WecomBot> = {
+  name: WECOM,
+  // `sitewatch bot` (run true) runs the chat side alone: WeCom too when configured.
+  inHub: (config, run) => run !== false && config.wecomBot.enabled,
+  create: (ctx) => {
+    const w = ctx.config.wecomBot;
+    const { ds, log, now } = ctx;
+    // The schema requires both when enabled; checked again so a hand-made config fails in words.
+    if (!w.botId || !w.secret) throw new Error('wecomBot.botId and wecomBot.secret are required.');
+    return createWecomBot({
+      botId: w.botId,
+      secret: w.secret,
+      wsUrl: w.wsUrl,
+      receive: inboxOf(ctx, WECOM, dbResolvers(ds, WECOM)),
+      queue: createOutgoingQueue({
+        transport: WECOM,
+        perChatIntervalMs: w.sendIntervalMs,
+        globalIntervalMs: 0,
+        maxTextLength: 20_000,
+        // The outbox retries a failed push too; here only a brief second try.
+        retries: 1,
+        retryDelayMs: 500,
+        log,
+      }),
+      log,
+      leases: ctx.leases,
+      leaseMs: w.leaseMs,
+      maxInProgress: w.maxInProgress,
+      heartbeatMs: w.heartbeatMs,
+      noteChat: (chatId, type) => noteChatSeen(ds, WECOM, chatId, type, now()),
+      chatSeen: (chatId) => chatSeen(ds.manager, WECOM, chatId),
+      contactOf: (login) => contactIdOfLogin(ds, WECOM, login),
+      onState: ctx.onState,
+    });
+  },
+};
+
 export const consoleTransport: TransportKind<ConsoleTransport> = {
   name: CONSOLE,
   // Run by `sitewatch ask|chat` on its own terminal, never by the hub.
@@ -97,7 +141,11 @@ export const consoleTransport: TransportKind<ConsoleTransport> = {
 };
 
 export function createTransportRegistry(): Registry<TransportKind> {
-  return createRegistry<TransportKind>('chat transport', [wechatTransport, consoleTransport]);
+  return createRegistry<TransportKind>('chat transport', [
+    wechatTransport,
+    wecomTransport,
+    consoleTransport,
+  ]);
 }
 
 /** The chat side of a hub: the router, every transport the config runs, and the WeChat push port. */
@@ -106,8 +154,8 @@ export interface Chat {
   transports: readonly ChatTransport[];
   /** The WeChat transport, when this hub runs it. */
   bot: WechatBot | null;
-  /** The bot's push side as the WeChat notification channel's port (null without the bot). */
-  chatSender: ChatSender | null;
+  /** Each running transport's push side, by name, for the chat notification channels. */
+  senders: Readonly<Record<string, ChatSender>>;
   /** Be told of every transport's login state changes. */
   onState(listener: (e: TransportStateEvent) => void): void;
   /** Start every transport; they log in and restart on their own, so this does not wait for them. */
@@ -124,6 +172,7 @@ export function createChat(o: {
   /** AppOptions.bot: true for `sitewatch bot`, false for none, else the config decides. */
   run?: boolean;
   puppet?: PuppetInstance;
+  leases?: Leases | null;
 }): Chat {
   const { config, ds, log, now } = o;
   const router = createCommandRouter(createCommandRegistry(), {
@@ -144,6 +193,7 @@ export function createChat(o: {
       router,
       log,
       now,
+      leases: o.leases ?? null,
       puppet: o.puppet,
       onState: (e) => listeners.forEach((l) => l(e)),
     }),
@@ -154,13 +204,16 @@ export function createChat(o: {
     router,
     transports,
     bot,
-    chatSender: bot
-      ? {
-          health: () => bot.health(),
-          sendToRoom: (topic, roomId, messages) => bot.sendToRoom(topic, roomId, messages),
-          sendToUser: (login, messages) => bot.sendToUser(login, messages),
-        }
-      : null,
+    senders: Object.fromEntries(
+      transports.map((t): [string, ChatSender] => [
+        t.name,
+        {
+          health: () => t.health(),
+          sendToRoom: (topic, roomId, messages) => t.sendToRoom(topic, roomId, messages),
+          sendToUser: (login, messages) => t.sendToUser(login, messages),
+        },
+      ]),
+    ),
     onState: (l) => void listeners.push(l),
     start() {
       for (const t of transports)

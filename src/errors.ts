@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'NOTIFY_SEND_FAILED'
   | 'NOTIFY_BAD_RECIPIENT'
   | 'NOTIFY_CLAIM_LOST'
+  | 'NOTIFY_RATE_LIMITED'
   | 'BOT_OFFLINE';
 
 export class SitewatchError extends Error {
@@ -45,6 +46,21 @@ export function describeError(err: unknown): string {
       : err.message;
   }
   return String(err);
+}
+
+/**
+ * A channel's peer (or the channel's own limit) says to wait: the dispatcher retries after
+ * `retryAfterMs` without counting an attempt, since nothing was wrong with the message.
+ */
+export class RateLimitedError extends SitewatchError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super('NOTIFY_RATE_LIMITED', message, options);
+    this.name = 'RateLimitedError';
+  }
 }
 
 /** A failed fetch of a site file; `retryable` says whether another try may succeed (network, 5xx). */

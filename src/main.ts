@@ -10,6 +10,7 @@ import { createLeases, defaultHubId } from './cluster/leases';
 import { migrate, openDataSource } from './db/data-source';
 import type { IngestService } from './ingest/ingest-service';
 import { createJobs } from './jobs';
+import { createStatusReporter } from './jobs/status-job';
 import type { Logger } from './log';
 import { configuredChannels } from './notify/channels/registry';
 import { retryMessage } from './outbox/store';
@@ -66,6 +67,12 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     const renderer = createChartRenderer({ ...config.charts, log });
     teardown.add('chart renderer', () => renderer.close());
 
+    const leases = createLeases({
+      ds,
+      owner: config.cluster.hubId ?? defaultHubId(),
+      ttlMs: config.cluster.leaseMs,
+      now,
+    });
     const chat = createChat({
       config,
       ds,
@@ -74,14 +81,9 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
       renderChart: (option) => renderer.render(option),
       run: o.bot,
       puppet: o.puppet,
+      leases,
     });
     teardown.add('chat transports', () => chat.stop());
-    const leases = createLeases({
-      ds,
-      owner: config.cluster.hubId ?? defaultHubId(),
-      ttlMs: config.cluster.leaseMs,
-      now,
-    });
     // WeChat is queued for when this hub runs the bot, which `o.bot` may decide against the config.
     const recipients = configuredChannels({
       ...config,
@@ -94,7 +96,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
       dict,
       leases,
       recipients,
-      chatSender: chat.chatSender,
+      chatSenders: chat.senders,
       renderer,
       now,
     });
@@ -123,6 +125,15 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
     const scheduler = jobs.scheduler;
     await jobs.syncReportZones();
     teardown.add('scheduler', () => scheduler.stop());
+    // Every transport's health in the database for `sitewatch status` and the portal; closed before the transports.
+    const status = createStatusReporter({
+      ds,
+      hub: leases.owner,
+      transports: chat.transports,
+      now,
+      log,
+    });
+    teardown.add('transport status', () => status.stop());
 
     let webUrl: string | null = null;
     return {
@@ -144,6 +155,7 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
           }
           if (schedule) scheduler.start();
           chat.start();
+          await status.start();
         } catch (err) {
           await teardown.run();
           throw err;

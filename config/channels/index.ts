@@ -1,6 +1,8 @@
 // The notification channels' settings, one file each, listed once: the config schema composes them into notify.<channel>.
 import { createRegistry } from '../../src/registry';
+import { dingtalkSettings } from './dingtalk';
 import { emailSettings } from './email';
+import { feishuSettings } from './feishu';
 import type { ChannelSettings } from './types';
 import { wecomSettings } from './wecom';
 
@@ -10,6 +12,8 @@ export type { ChannelSettings };
 export const channelSettingsList = [
   { name: 'email', settings: emailSettings },
   { name: 'wecom', settings: wecomSettings },
+  { name: 'dingtalk', settings: dingtalkSettings },
+  { name: 'feishu', settings: feishuSettings },
 ] as const;
 
 type Listed = (typeof channelSettingsList)[number];

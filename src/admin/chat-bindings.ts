@@ -116,3 +116,17 @@ export async function findUserByLogin(ds: DataSource, login: string): Promise<Bo
   const user = await ds.getRepository(User).findOne({ where: { login } });
   return user ? boundUser(user) : null;
 }
+
+/** The contact id a user is bound by on a transport (WeCom's userid), or null when not bound there. */
+export async function contactIdOfLogin(
+  ds: DataSource,
+  transport: string,
+  login: string,
+): Promise<string | null> {
+  const user = await ds.getRepository(User).findOne({ where: { login } });
+  if (!user) return null;
+  const binding = await ds
+    .getRepository(WechatBinding)
+    .findOne({ where: { transport, userId: user.id } });
+  return binding?.contactId ?? null;
+}

@@ -4,8 +4,16 @@ import { RoomSubscription } from '../../entities';
 import { engineOf } from '../db/data-source';
 import { insertIgnore } from '../db/bulk';
 
+/** A room of a chat transport: WeChat's by topic, WeCom's by chatid (as its topic). */
+export interface RoomKey {
+  transport: string;
+  topic: string;
+}
+
 export interface RoomSubscribe {
-  /** The room's topic (its name in WeChat), as the subscription is keyed by. */
+  /** The chat transport the room is on ('wechat', 'wecom'). */
+  transport: string;
+  /** The room's topic (its name in WeChat; WeCom's chatid), as the subscription is keyed by. */
   topic: string;
   /** The room's id when known (the bot knows it); null: that of another subscription of the topic, if any. */
   roomId: string | null;
@@ -23,50 +31,53 @@ export interface RoomSubscribed {
 
 /** Subscribe a room to a site, or find that it already is; concurrent calls make one row and all succeed. */
 export async function subscribeRoom(ds: DataSource, s: RoomSubscribe): Promise<RoomSubscribed> {
-  const roomId = s.roomId ?? (await knownRoomId(ds, s.topic));
-  // INSERT IGNORE on the unique (room_topic, site_id): a look-up then an insert lets two callers both
-  // find nothing, and the second insert then fails.
+  const roomId = s.roomId ?? (await knownRoomId(ds, s));
+  // INSERT IGNORE on the unique (transport, room_topic, site_id): a look-up then an insert lets two
+  // callers both find nothing, and the second insert then fails.
   const added = await insertIgnore(
     ds.manager,
     engineOf(ds),
     'room_subscription',
-    ['room_topic', 'room_id', 'site_id', 'created_by', 'created_at'],
-    [[s.topic, roomId, s.siteId, s.by, s.now]],
+    ['transport', 'room_topic', 'room_id', 'site_id', 'created_by', 'created_at'],
+    [[s.transport, s.topic, roomId, s.siteId, s.by, s.now]],
   );
   const subscription = await ds
     .getRepository(RoomSubscription)
-    .findOneOrFail({ where: { roomTopic: s.topic, siteId: s.siteId } });
+    .findOneOrFail({ where: { transport: s.transport, roomTopic: s.topic, siteId: s.siteId } });
   return { added: added > 0, subscription };
 }
 
 /** The id of a room known by its topic from another subscription, or null (the bot finds it by topic). */
-async function knownRoomId(ds: DataSource, topic: string): Promise<string | null> {
+async function knownRoomId(ds: DataSource, room: RoomKey): Promise<string | null> {
   const known = (await ds.query(
-    'SELECT room_id FROM room_subscription WHERE room_topic = ? AND room_id IS NOT NULL LIMIT 1',
-    [topic],
+    'SELECT room_id FROM room_subscription WHERE transport = ? AND room_topic = ? AND room_id IS NOT NULL LIMIT 1',
+    [room.transport, room.topic],
   )) as { room_id: string }[];
   return known[0]?.room_id ?? null;
 }
 
-/** Remove a subscription, by id or by room topic and site; returns what was removed, or null if nothing was. */
+/** Remove a subscription, by id or by room and site; returns what was removed, or null if nothing was. */
 export async function unsubscribeRoom(
   ds: DataSource,
-  which: { id: number } | { topic: string; siteId: number },
+  which: { id: number } | (RoomKey & { siteId: number }),
 ): Promise<RoomSubscription | null> {
   const repo = ds.getRepository(RoomSubscription);
   const sub = await repo.findOne({
-    where: 'id' in which ? { id: which.id } : { roomTopic: which.topic, siteId: which.siteId },
+    where:
+      'id' in which
+        ? { id: which.id }
+        : { transport: which.transport, roomTopic: which.topic, siteId: which.siteId },
   });
   if (!sub) return null;
   const res = await repo.delete({ id: sub.id });
   return res.affected === 0 ? null : sub;
 }
 
-/** Subscriptions by room topic then id; only those of `topic` when given. */
-export function listRoomSubscriptions(ds: DataSource, topic?: string): Promise<RoomSubscription[]> {
+/** Subscriptions by transport, room topic then id; only those of `room` when given. */
+export function listRoomSubscriptions(ds: DataSource, room?: RoomKey): Promise<RoomSubscription[]> {
   return ds.getRepository(RoomSubscription).find({
-    where: topic === undefined ? {} : { roomTopic: topic },
-    order: { roomTopic: 'ASC', id: 'ASC' },
+    where: room === undefined ? {} : { transport: room.transport, roomTopic: room.topic },
+    order: { transport: 'ASC', roomTopic: 'ASC', id: 'ASC' },
   });
 }
 
@@ -76,13 +87,14 @@ export function listRoomSubscriptions(ds: DataSource, topic?: string): Promise<R
  */
 export async function roomSiteIds(
   ds: DataSource,
+  transport: string,
   topic: string,
   roomId: string | null,
 ): Promise<number[]> {
   const repo = ds.getRepository(RoomSubscription);
-  let subs = await repo.find({ where: { roomTopic: topic } });
+  let subs = await repo.find({ where: { transport, roomTopic: topic } });
   if (subs.length === 0 && roomId) {
-    subs = await repo.find({ where: { roomId } });
+    subs = await repo.find({ where: { transport, roomId } });
     if (subs.length > 0)
       await repo.update({ id: In(subs.map((s) => s.id)) }, { roomTopic: topic.slice(0, 255) });
   } else if (roomId && subs.some((s) => s.roomId !== roomId)) {

@@ -10,9 +10,10 @@ export function dbResolvers(ds: DataSource, transport: string): ChatDirectory {
     resolveCaller: (c) =>
       findCallerByContact(ds, { transport, contactId: c.id, alias: c.alias, name: c.name }),
     resolveRoom: async (r) => ({
+      transport,
       id: r.id,
       topic: r.topic,
-      siteIds: await roomSiteIds(ds, r.topic, r.id),
+      siteIds: await roomSiteIds(ds, transport, r.topic, r.id),
     }),
   };
 }

@@ -57,6 +57,7 @@ export function createMessageHandler(deps: {
       );
       return text(UNBOUND_HINT);
     }
+    if (meta.working && deps.router.charts(msg)) meta.working();
     return deps.router.handle(msg, caller, room);
   };
 }

@@ -18,6 +18,7 @@ export function createChatInbox(
       contactAlias: m.from.alias,
       roomTopic: m.room?.topic ?? null,
       setAlias: m.setAlias,
+      working: m.working,
     });
   };
 }

@@ -1,11 +1,16 @@
 // What every chat transport is (WeChat on Wechaty, the console, next WeCom): its life cycle, health, incoming messages and pushes.
 import type { Caller, Reply, RoomContext } from '../../commands/types';
 
-export type TransportState = 'starting' | 'scanning' | 'online' | 'offline';
+export { canSend, type TransportState } from '../types/transport-state';
+import type { TransportState } from '../types/transport-state';
 
 export interface TransportHealth {
-  /** Anything but 'online' means it cannot send now. */
+  /** Only 'online' and 'authenticated' can send now (canSend). */
   state: TransportState;
+  /** Since when it is in this state. */
+  since?: number;
+  /** The hub holding the connection, when another one does (standby). */
+  holder?: string | null;
   /** The login QR code's URL while scanning (transports with a QR login). */
   qrUrl?: string;
   lastMessageAt: number | null;
@@ -17,6 +22,8 @@ export interface TransportHealth {
 
 /** Login state changes, e.g. for a "bot logged out" notice. */
 export interface TransportStateEvent {
+  /** The transport's name; WeChat's when absent. */
+  transport?: string;
   state: 'scanning' | 'online' | 'offline';
   /** The login QR code's URL while scanning; null otherwise. */
   qrUrl: string | null;
@@ -72,6 +79,8 @@ export interface IncomingMessage {
    * no-op where ids are stable. Rejects if the transport did not keep the alias.
    */
   setAlias: (alias: string) => Promise<void>;
+  /** Called when a bound person's answer will draw a chart, before it is drawn (WeCom: "查询中…"). */
+  working?: () => void;
 }
 
 /** What the message handler knows of a message besides its text, caller and room. */
@@ -84,6 +93,8 @@ export interface MessageMeta {
   roomTopic: string | null;
   /** As IncomingMessage.setAlias. */
   setAlias: (alias: string) => Promise<void>;
+  /** As IncomingMessage.working. */
+  working?: () => void;
 }
 
 /** Bind codes, the hint for strangers and the router: text → replies (never sends). */

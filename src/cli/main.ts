@@ -14,6 +14,7 @@ import { registerOutbox } from './commands/outbox';
 import { registerSimulate } from './commands/simulate';
 import { registerSite } from './commands/site';
 import { registerStart } from './commands/start';
+import { registerStatus } from './commands/status';
 import { registerUser } from './commands/user';
 import { EXIT, Exit, createCliContext } from './context';
 import type { CliIo } from './io';
@@ -32,6 +33,7 @@ const COMMANDS = [
   registerErrors,
   registerAlarm,
   registerOutbox,
+  registerStatus,
   registerStart,
   registerAgent,
   registerSimulate,

@@ -1,5 +1,8 @@
 // Every table of the schema, children before parents (the order to empty or drop them in).
 export const TABLES_CHILD_FIRST = [
+  'chart_link',
+  'chat_seen',
+  'transport_status',
   'login_attempt',
   'web_session',
   'outbox',

@@ -1,10 +1,11 @@
-// Nightly retention: old samples, delivered notifications, quarantined lines, used bind codes, ended silences, expired portal sessions and old login counts are deleted in batches.
+// Nightly retention: old samples, delivered notifications, quarantined lines, used bind codes, ended silences, expired portal sessions, old login counts and expired chart links are deleted in batches.
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config/schema';
 import { execute } from '../db/bulk';
 import { engineOf } from '../db/data-source';
 import { affectedRows } from '../db/dialect';
 import type { Logger } from '../log';
+import { deleteExpiredChartLinks } from '../outbox/chart-links';
 import { SAMPLE_TABLES } from '../db/tables';
 import type { Job } from '../types/job';
 
@@ -57,6 +58,8 @@ export async function applyRetention(
   out.login_attempt = await deleteInBatches(ds, 'login_attempt', 'window_start < ?', [
     now - DAY_MS,
   ]);
+  // No link to a chart outlives its row, so a row past its time serves no one.
+  out.chart_link = await deleteExpiredChartLinks(ds, now);
   return out;
 }
 

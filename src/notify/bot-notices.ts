@@ -1,4 +1,4 @@
-// Notices about the WeChat bot itself: logged out (with the login QR code) and back online, to admins and robots.
+// Notices about the chat transports themselves, to admins and robots: WeChat logged out (with the login QR code) and back; WeCom's connection down longer than a limit, and back.
 import QRCode from 'qrcode';
 import type { DataSource } from 'typeorm';
 import { withTransaction } from '../db/tx';
@@ -12,6 +12,8 @@ import { adminRecipients, type ConfiguredChannels } from '../queries/recipients'
 export const QR_RESEND_MS = 30 * 60_000;
 
 export interface BotStateEvent {
+  /** WeChat's when absent. */
+  transport?: string;
   state: 'scanning' | 'online' | 'offline';
   qrUrl: string | null;
   at: number;
@@ -23,9 +25,65 @@ export function createBotNotices(deps: {
   log: Logger;
   /** Called after a notice was queued, to send it at once. */
   flush?: () => void;
+  /** WeCom: how long its connection may stay down before the admins are told (default 5 min). */
+  wecomOfflineMs?: number;
 }) {
   let outSince: number | null = null;
   let lastQrAt = 0;
+  // WeCom: down since (null: up), the pending alert, and whether the admins were told.
+  let wecomDownSince: number | null = null;
+  let wecomTimer: NodeJS.Timeout | null = null;
+  let wecomTold = false;
+  const wecomOfflineMs = deps.wecomOfflineMs ?? 5 * 60_000;
+
+  /** A reconnect within the limit says nothing; a longer outage is told once, and so is its end. */
+  async function handleWecom(e: BotStateEvent): Promise<void> {
+    if (e.state === 'online') {
+      if (wecomTimer) clearTimeout(wecomTimer);
+      wecomTimer = null;
+      const since = wecomDownSince;
+      wecomDownSince = null;
+      if (wecomTold && since !== null) {
+        wecomTold = false;
+        await queue(
+          {
+            kind: 'bot',
+            transport: 'wecom',
+            state: 'logged-in',
+            at: e.at,
+            since,
+            qrUrl: null,
+            qrPng: null,
+          },
+          `bot:wecom:online:${since}`,
+        );
+      }
+      return;
+    }
+    if (wecomDownSince !== null) return;
+    const since = e.at;
+    wecomDownSince = since;
+    wecomTimer = setTimeout(() => {
+      wecomTimer = null;
+      if (wecomDownSince !== since) return;
+      wecomTold = true;
+      void queue(
+        {
+          kind: 'bot',
+          transport: 'wecom',
+          state: 'logged-out',
+          at: since + wecomOfflineMs,
+          since,
+          qrUrl: null,
+          qrPng: null,
+        },
+        `bot:wecom:offline:${since}`,
+      ).catch((err) =>
+        deps.log.error({ err: describeError(err) }, 'could not queue the WeCom offline notice'),
+      );
+    }, wecomOfflineMs);
+    wecomTimer.unref?.();
+  }
 
   async function queue(notice: BotNotice, event: string): Promise<void> {
     await withTransaction(deps.ds, async (em) => {
@@ -41,6 +99,7 @@ export function createBotNotices(deps: {
   }
 
   async function handle(e: BotStateEvent): Promise<void> {
+    if (e.transport === 'wecom') return handleWecom(e);
     if (e.state === 'online') {
       if (outSince !== null) {
         const since = outSince;
@@ -73,5 +132,10 @@ export function createBotNotices(deps: {
       );
     },
     handle,
+    /** Forget a pending WeCom alert (the hub stops). */
+    close(): void {
+      if (wecomTimer) clearTimeout(wecomTimer);
+      wecomTimer = null;
+    },
   };
 }

@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import type { DataSource } from 'typeorm';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
+import type { ChartLinks } from '../outbox/chart-links';
 import type { Notice } from '../outbox/notices';
 import {
   claimDue,
@@ -13,7 +14,7 @@ import {
   type OutboxRow,
 } from '../outbox/store';
 import type { Registry } from '../registry';
-import { SitewatchError } from '../errors';
+import { RateLimitedError, SitewatchError } from '../errors';
 import type { ChartOption } from '../types/chart-option';
 import type { Channel, SendContext } from './types';
 
@@ -32,6 +33,8 @@ export interface DispatcherDeps {
   /** The chart a notice carries (null: none). */
   chartFor(notice: Notice): Promise<ChartOption | null>;
   renderChart: ((option: ChartOption) => Promise<Buffer>) | null;
+  /** Where charts get signed links for channels that take links (null or absent: no web.publicUrl, no links). */
+  chartLinks?: ChartLinks | null;
   now?: () => number;
   /** Random in [0, 1) for jitter (tests pass a fixed one). */
   random?: () => number;
@@ -61,7 +64,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   let inFlight: Promise<SweepResult> | null = null;
   let next: Promise<SweepResult> | null = null;
 
-  type Charts = Pick<SendContext, 'chartOption' | 'chartPng'>;
+  type Charts = Pick<SendContext, 'chartOption' | 'chartPng' | 'chartLink'>;
 
   /** One chart per distinct notice in a sweep: a notice fanned out to ten recipients renders once. */
   function chartsFor(cache: Map<string, Charts>, payload: string, notice: Notice): Charts {
@@ -70,11 +73,19 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (charts) return charts;
     let option: Promise<ChartOption | null> | null = null;
     let png: Promise<Buffer | null> | null = null;
+    let link: Promise<string | null> | null = null;
     const chartOption = () => (option ??= deps.chartFor(notice));
+    const chartPng = () =>
+      (png ??= chartOption().then((o) => (o && deps.renderChart ? deps.renderChart(o) : null)));
+    const chartLinks = deps.chartLinks ?? null;
     charts = {
       chartOption,
-      chartPng: () =>
-        (png ??= chartOption().then((o) => (o && deps.renderChart ? deps.renderChart(o) : null))),
+      chartPng,
+      // The same PNG, stored once under the payload's sha1: every channel and hub links to one row.
+      chartLink: () =>
+        (link ??= chartLinks
+          ? chartPng().then((p) => (p ? chartLinks.link(key, p) : null))
+          : Promise.resolve(null)),
     };
     cache.set(key, charts);
     return charts;
@@ -98,6 +109,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function deliver(row: OutboxRow, cache: Map<string, Charts>): Promise<keyof SweepResult> {
     const channel = deps.channels.get(row.channel);
     let error: string;
+    let waitMs: number | null = null;
     try {
       if (!channel) throw new Error(`channel "${row.channel}" is not configured on this hub`);
       const notice = JSON.parse(row.payload) as Notice;
@@ -115,6 +127,17 @@ export function createDispatcher(deps: DispatcherDeps) {
       return 'sent';
     } catch (err) {
       error = describeError(err);
+      if (err instanceof RateLimitedError) waitMs = err.retryAfterMs;
+    }
+    if (waitMs !== null) {
+      // The peer said "later": nothing was wrong with the message, so no attempt is used up.
+      const retryAt = now() + waitMs;
+      await markAttemptFailed(deps.ds, row.id, deps.owner, error, retryAt, now(), false);
+      log.warn(
+        { id: row.id, channel: row.channel, recipient: row.recipient, retryAt, err: error },
+        'notification rate limited; will send later',
+      );
+      return 'retrying';
     }
     const attempts = row.attempts + 1;
     const giveUp = attempts >= deps.maxAttempts;
@@ -139,7 +162,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     const limit = pLimit(deps.concurrency);
     const cache = new Map<string, Charts>();
     // A channel this process lacks (WeChat without the bot: the CLI) leaves its messages to a hub that has it.
-    const names = deps.channels.list().map((c) => c.name);
+    // A channel not ready here (a WeCom connection another hub holds) leaves its messages to that hub.
+    const names = deps.channels
+      .list()
+      .filter((c) => c.ready?.() ?? true)
+      .map((c) => c.name);
+    if (names.length === 0) return result;
     // Claim batch after batch until nothing is due; a message that fails now is due later, not again now.
     for (;;) {
       const rows = await claimDue(deps.ds, deps.owner, now(), deps.claimMs, deps.batch, names);

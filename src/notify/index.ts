@@ -8,6 +8,7 @@ import { createSelfAlarms, type SelfAlarmsResult } from '../alarms/self-alarms';
 import type { Leases } from '../cluster/leases';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
+import { chartLinksFor } from '../outbox/chart-links';
 import type { ConfiguredChannels } from '../queries/recipients';
 import type { Registry } from '../registry';
 import type { ChartRenderer } from '../render/chart-renderer';
@@ -54,8 +55,8 @@ export interface NotificationsDeps {
   leases: Leases;
   /** The configured channels (configuredChannels), which pick who gets notices; one this process cannot send on (WeChat without the bot) keeps its rows for a hub that can. */
   recipients: ConfiguredChannels;
-  /** The running bot behind the chat port, for the WeChat channel (null: this process sends no WeChat). */
-  chatSender: ChatSender | null;
+  /** The push side of each chat transport this process runs, by name (none: this process sends no chat). */
+  chatSenders: Readonly<Record<string, ChatSender>>;
   renderer: ChartRenderer | null;
   now: () => number;
 }
@@ -65,7 +66,7 @@ export function createNotifications(deps: NotificationsDeps): Notifications {
   const notifier = createAlarmNotifier({ dict, recipients, defaultTz: config.timezone });
   const onAlarmChanges = (em: EntityManager, changes: AlarmChange[]) =>
     notifier.onAlarmChanges(em, changes, now());
-  const channels = createChannels({ ds, config, log, chatSender: deps.chatSender });
+  const channels = createChannels({ ds, config, log, chatSenders: deps.chatSenders });
   const charts = createNoticeCharts({ ds, lang: config.charts.lang });
   const renderer = deps.renderer;
   const dispatcher = createDispatcher({
@@ -76,13 +77,20 @@ export function createNotifications(deps: NotificationsDeps): Notifications {
     ...config.notify,
     chartFor: (n) => charts.chartFor(n),
     renderChart: renderer ? (o) => renderer.render(o) : null,
+    chartLinks: config.web.publicUrl ? chartLinksFor(ds, config.web, now) : null,
     now,
   });
   const flush = () =>
     void dispatcher
       .runOnce()
       .catch((err) => log.error({ err: describeError(err) }, 'outbox sweep failed'));
-  const botNotices = createBotNotices({ ds, recipients, log, flush });
+  const botNotices = createBotNotices({
+    ds,
+    recipients,
+    log,
+    flush,
+    wecomOfflineMs: config.wecomBot.offlineAlertMinutes * 60_000,
+  });
   const selfAlarms = createSelfAlarms({ ds, config, log, notify: onAlarmChanges });
   const reminders = createReminders({
     ds,
@@ -125,6 +133,7 @@ export function createNotifications(deps: NotificationsDeps): Notifications {
     },
     flush,
     async close() {
+      botNotices.close();
       for (const c of channels.list()) await c.close?.();
     },
   };

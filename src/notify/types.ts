@@ -15,6 +15,12 @@ export interface SendContext {
   /** The notice's chart option, for channels that draw it themselves. */
   chartOption(): Promise<ChartOption | null>;
   /**
+   * The notice's chart at a signed, expiring link on the portal (for channels that take links, not
+   * image bytes: DingTalk, Feishu), stored once per notice; null when it has no chart or the portal
+   * has no public URL (web.publicUrl).
+   */
+  chartLink(): Promise<string | null>;
+  /**
    * Parts of this message delivered by earlier attempts (on any hub). A channel that sends a notice as
    * several messages (text, then image) skips these and calls `partSent` after each one it delivers,
    * so a retry sends only what is missing.
@@ -29,6 +35,11 @@ export interface Channel {
   readonly name: string;
   /** Deliver one notice to one recipient; throws (any error) to have it retried with backoff. */
   send(recipient: string, notice: Notice, ctx: SendContext): Promise<void>;
+  /**
+   * False while this process cannot send on it now and another may (a WeCom robot connection held by
+   * another hub): the dispatcher then claims none of its messages. Absent: always ready.
+   */
+  ready?(): boolean;
   close?(): Promise<void>;
 }
 
@@ -37,8 +48,8 @@ export interface ChannelDeps {
   ds: DataSource;
   config: Config;
   log: Logger;
-  /** The chat transport for the WeChat channel (null: this process sends no WeChat). */
-  chatSender: ChatSender | null;
+  /** The push side of each chat transport this process runs, by transport name (none in the CLI). */
+  chatSenders: Readonly<Record<string, ChatSender>>;
 }
 
 /** How much one message of a channel may hold. */

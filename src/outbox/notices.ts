@@ -76,8 +76,12 @@ export interface ReportNotice {
 
 export interface BotNotice {
   kind: 'bot';
+  /** The chat transport it is about; WeChat when absent (older rows). */
+  transport?: string;
   state: 'logged-out' | 'logged-in';
   at: number;
+  /** Since when it is down (WeCom: the connection was lost at, before the alert limit passed). */
+  since?: number;
   /** Login QR code: the URL to scan, and the same as a PNG (base64). */
   qrUrl: string | null;
   qrPng: string | null;

@@ -179,10 +179,12 @@ export async function markAttemptFailed(
   error: string,
   retryAt: number | null,
   now: number,
+  /** False for a peer's "wait" (rate limited): the message was fine, so no attempt is used up. */
+  counts = true,
 ): Promise<boolean> {
   const res = await execute(
     ds.manager,
-    `UPDATE outbox SET status = ?, attempts = attempts + 1, next_try_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ? AND status = 'sending'`,
+    `UPDATE outbox SET status = ?, attempts = attempts + ${counts ? 1 : 0}, next_try_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ? AND status = 'sending'`,
     [retryAt === null ? 'failed' : 'pending', retryAt ?? now, error.slice(0, 2000), now, id, owner],
   );
   return affectedRows(res) === 1;

@@ -92,30 +92,32 @@ export async function managerEmails(
   return rows.map((r) => ({ siteId: Number(r.site_id), email: r.email }));
 }
 
-/** The WeChat rooms subscribed to each site, by topic. */
+/** A chat transport's rooms subscribed to each site, by topic (WeCom's: by chatid). */
 export async function subscribedRooms(
   em: EntityManager,
   siteIds: readonly number[],
+  transport: string,
 ): Promise<{ siteId: number; topic: string }[]> {
   if (siteIds.length === 0) return [];
   const rows = (await em.query(
-    `SELECT site_id, room_topic FROM room_subscription WHERE site_id IN (${placeholders(siteIds.length)}) ORDER BY room_topic`,
-    [...siteIds],
+    `SELECT site_id, room_topic FROM room_subscription WHERE transport = ? AND site_id IN (${placeholders(siteIds.length)}) ORDER BY room_topic`,
+    [transport, ...siteIds],
   )) as { site_id: number | string; room_topic: string }[];
   return rows.map((r) => ({ siteId: Number(r.site_id), topic: r.room_topic }));
 }
 
-/** The managers of each site with a bound WeChat contact (not another transport's) who chose WeChat pushes, by login. */
+/** The managers of each site bound on a chat transport who chose chat pushes (notify_wechat), by login. */
 export async function boundUsers(
   em: EntityManager,
   siteIds: readonly number[],
+  transport: string,
 ): Promise<{ siteId: number; login: string }[]> {
   if (siteIds.length === 0) return [];
   const rows = (await em.query(
     `SELECT us.site_id, u.login FROM user_site us JOIN user u ON u.id = us.user_id
-      JOIN wechat_binding b ON b.user_id = u.id AND b.transport = 'wechat'
+      JOIN wechat_binding b ON b.user_id = u.id AND b.transport = ?
       WHERE us.site_id IN (${placeholders(siteIds.length)}) AND u.notify_wechat = ? ORDER BY u.login`,
-    [...siteIds, true],
+    [transport, ...siteIds, true],
   )) as { site_id: number | string; login: string }[];
   return rows.map((r) => ({ siteId: Number(r.site_id), login: r.login }));
 }
@@ -128,11 +130,12 @@ export async function adminEmails(em: EntityManager): Promise<string[]> {
   return rows.map((r) => r.email);
 }
 
-/** The logins of the admins with a bound WeChat contact. */
-export async function boundAdmins(em: EntityManager): Promise<string[]> {
+/** The logins of the admins bound on a chat transport. */
+export async function boundAdmins(em: EntityManager, transport: string): Promise<string[]> {
   const rows = (await em.query(
-    `SELECT u.login FROM user u JOIN wechat_binding b ON b.user_id = u.id AND b.transport = 'wechat'
+    `SELECT u.login FROM user u JOIN wechat_binding b ON b.user_id = u.id AND b.transport = ?
       WHERE u.role = 'admin' ORDER BY u.login`,
+    [transport],
   )) as { login: string }[];
   return rows.map((r) => r.login);
 }
@@ -140,11 +143,36 @@ export async function boundAdmins(em: EntityManager): Promise<string[]> {
 /** The id last seen for a subscribed room with this topic (it survives a rename), or null. */
 export async function roomIdByTopic(
   em: Pick<EntityManager, 'query'>,
+  transport: string,
   topic: string,
 ): Promise<string | null> {
   const rows = (await em.query(
-    'SELECT room_id FROM room_subscription WHERE room_topic = ? AND room_id IS NOT NULL LIMIT 1',
-    [topic],
+    'SELECT room_id FROM room_subscription WHERE transport = ? AND room_topic = ? AND room_id IS NOT NULL LIMIT 1',
+    [transport, topic],
   )) as { room_id: string }[];
   return rows[0]?.room_id ?? null;
+}
+
+/** Whether a chat (a WeCom chatid or userid) talked to the transport's bot, which WeCom requires before a push. */
+export async function chatSeen(
+  em: Pick<EntityManager, 'query'>,
+  transport: string,
+  chatId: string,
+): Promise<boolean> {
+  const rows = (await em.query(
+    'SELECT 1 AS seen FROM chat_seen WHERE transport = ? AND chat_id = ? LIMIT 1',
+    [transport, chatId],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+/** The chats that talked to a transport's bot. */
+export async function chatsSeen(
+  em: Pick<EntityManager, 'query'>,
+  transport: string,
+): Promise<Set<string>> {
+  const rows = (await em.query('SELECT chat_id FROM chat_seen WHERE transport = ?', [
+    transport,
+  ])) as { chat_id: string }[];
+  return new Set(rows.map((r) => r.chat_id));
 }

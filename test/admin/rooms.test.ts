@@ -50,7 +50,7 @@ describeEachEngine('room subscriptions', (db) => {
     const already = [
       `本群已订阅北京一号（BJ01）。${list}`,
       // The portal's answer to a room it already has, as for one added earlier.
-      'portal 409: 请求无效：Room "运维群" already subscribes to site "BJ01".',
+      'portal 409: 请求无效：Room "运维群" (wechat) already subscribes to site "BJ01".',
     ];
     expect(answers.filter((a) => !added.includes(a) && !already.includes(a))).toEqual([]);
     expect(answers.filter((a) => added.includes(a))).toHaveLength(1);
@@ -66,6 +66,7 @@ describeEachEngine('room subscriptions', (db) => {
     const { bj01, bj02, sh01 } = s.sites;
     const by = s.admin.userId;
     const first = await subscribeRoom(ds, {
+      transport: 'wechat',
       topic: '运维群',
       roomId: 'room-1',
       siteId: bj01.id,
@@ -81,6 +82,7 @@ describeEachEngine('room subscriptions', (db) => {
       createdAt: NOW,
     });
     const again = await subscribeRoom(ds, {
+      transport: 'wechat',
       topic: '运维群',
       roomId: 'room-2',
       siteId: bj01.id,
@@ -90,6 +92,7 @@ describeEachEngine('room subscriptions', (db) => {
     // The existing row is reported, unchanged.
     expect(again).toEqual({ added: false, subscription: first.subscription });
     const portal = await subscribeRoom(ds, {
+      transport: 'wechat',
       topic: '运维群',
       roomId: null,
       siteId: sh01.id,
@@ -98,6 +101,7 @@ describeEachEngine('room subscriptions', (db) => {
     });
     expect(portal.subscription.roomId).toBe('room-1');
     const unknownRoom = await subscribeRoom(ds, {
+      transport: 'wechat',
       topic: '新群',
       roomId: null,
       siteId: bj02.id,
@@ -111,15 +115,18 @@ describeEachEngine('room subscriptions', (db) => {
       ['运维群', bj01.id],
       ['运维群', sh01.id],
     ]);
-    expect((await listRoomSubscriptions(ds, '运维群')).map((r) => r.siteId)).toEqual([
-      bj01.id,
-      sh01.id,
-    ]);
+    expect(
+      (await listRoomSubscriptions(ds, { transport: 'wechat', topic: '运维群' })).map(
+        (r) => r.siteId,
+      ),
+    ).toEqual([bj01.id, sh01.id]);
 
-    expect(await unsubscribeRoom(ds, { topic: '运维群', siteId: bj01.id })).toEqual(
-      first.subscription,
-    );
-    expect(await unsubscribeRoom(ds, { topic: '运维群', siteId: bj01.id })).toBeNull();
+    expect(
+      await unsubscribeRoom(ds, { transport: 'wechat', topic: '运维群', siteId: bj01.id }),
+    ).toEqual(first.subscription);
+    expect(
+      await unsubscribeRoom(ds, { transport: 'wechat', topic: '运维群', siteId: bj01.id }),
+    ).toBeNull();
     expect(await unsubscribeRoom(ds, { id: portal.subscription.id })).toEqual(portal.subscription);
     expect(await unsubscribeRoom(ds, { id: portal.subscription.id })).toBeNull();
     expect((await listRoomSubscriptions(ds)).map((r) => r.roomTopic)).toEqual(['新群']);

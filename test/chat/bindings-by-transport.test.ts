@@ -4,7 +4,7 @@ import { bindContact, findCallerByContact } from '../../src/admin/chat-bindings'
 import { addUser } from '../../src/admin/users';
 import { dbResolvers } from '../../src/chat/directory';
 import { migrate } from '../../src/db/data-source';
-import { describeEachEngine, resetDb } from '../helpers/db';
+import { describeEachEngine, resetDb, undoMigrationsThrough } from '../helpers/db';
 
 describeEachEngine('bindings by transport', (db) => {
   let li: number;
@@ -51,12 +51,12 @@ describeEachEngine('bindings by transport', (db) => {
 
   it('migrates bindings made before transports as WeChat’s, and back', async () => {
     const ds = db().ds;
-    await ds.undoLastMigration({ transaction: 'each' });
+    const undone = await undoMigrationsThrough(ds, 'ChatTransport1764720000000');
     await ds.query(
       'INSERT INTO wechat_binding (user_id, alias, contact_id, contact_name, bound_at) VALUES (?, ?, ?, ?, ?)',
       [li, 'sw-li.lei', 'old-id', 'Li', 1],
     );
-    expect(await migrate(ds)).toEqual(['ChatTransport1764720000000']);
+    expect(await migrate(ds)).toEqual(undone);
     const [row] = await ds.getRepository(WechatBinding).find();
     expect(row).toMatchObject({ transport: 'wechat', userId: li, contactId: 'old-id' });
     expect(
@@ -77,10 +77,10 @@ describeEachEngine('bindings by transport', (db) => {
     ).rejects.toThrow();
     await bindContact(ds, li, { transport: 'wecom', id: 'LiLei', name: 'Li' });
     // Back: only WeChat's bindings fit the old keys; and up again.
-    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await undoMigrationsThrough(ds, 'ChatTransport1764720000000')).toEqual(undone);
     expect(await ds.query('SELECT user_id, contact_id FROM wechat_binding')).toEqual([
       { user_id: li, contact_id: 'new-id' },
     ]);
-    expect(await migrate(ds)).toEqual(['ChatTransport1764720000000']);
+    expect(await migrate(ds)).toEqual(undone);
   });
 });

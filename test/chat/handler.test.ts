@@ -21,6 +21,7 @@ describe('message handler', () => {
       handle: async () => {
         throw new Error('a stranger never reaches the router');
       },
+      charts: () => false,
     };
     // Strangers get no data, so the database is never asked.
     const handle = createMessageHandler({ ds: {} as DataSource, router, log, now: () => 0 });

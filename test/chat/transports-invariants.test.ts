@@ -12,11 +12,13 @@ import {
   consoleTransport,
   createTransportRegistry,
   wechatTransport,
+  wecomTransport,
 } from '../../src/chat-transports';
 import { UNBOUND_HINT } from '../../src/chat/handler';
-import type { ChatTransport } from '../../src/chat/transport';
+import { type ChatTransport, canSend } from '../../src/chat/transport';
 import { silentLogger } from '../../src/log';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
+import { type FakeWeCom, startFakeWeCom } from '../helpers/fake-wecom';
 import {
   AliasKeepingPuppetMock,
   harnessDir,
@@ -24,7 +26,14 @@ import {
   waitFor,
 } from '../transports/wechaty/harness';
 
-afterAll(() => removeHarnessDir());
+let wecom: FakeWeCom;
+beforeAll(async () => {
+  wecom = await startFakeWeCom();
+});
+afterAll(async () => {
+  removeHarnessDir();
+  await wecom.close();
+});
 
 const LOGIN = 'li.lei';
 
@@ -94,6 +103,51 @@ const drivers: Record<string, Driver> = {
       };
     },
   },
+  wecom: {
+    kind: wecomTransport,
+    make(ctx) {
+      const config = testConfig({
+        wecomBot: {
+          enabled: true,
+          botId: wecom.botId,
+          secret: wecom.secret,
+          wsUrl: wecom.url,
+          sendIntervalMs: 0,
+        },
+      });
+      const transport = wecomTransport.create({ ...ctx, config });
+      let people = 0;
+      return {
+        transport,
+        whenOnline: () =>
+          wecom.waitFor(() => transport.health().state === 'authenticated', 5000, 'authenticated'),
+        async say(login, text, n = 1) {
+          // WeCom userids are stable: the binding is keyed by the userid itself.
+          const userid = `${login ?? 'stranger'}-${++people}`;
+          const user = login ? await findUserByLogin(ctx.ds, login) : null;
+          if (user) {
+            await bindContact(ctx.ds, user.userId, {
+              transport: 'wecom',
+              id: userid,
+              name: userid,
+            });
+          }
+          const req = wecom.text({ from: userid, content: text });
+          const got = () => [
+            ...wecom
+              .replies(req)
+              .filter((r) => r.finish)
+              .map((r) => r.content ?? ''),
+            ...wecom
+              .sent(userid)
+              .map((b) => (b as { markdown: { content: string } }).markdown.content),
+          ];
+          await wecom.waitFor(() => got().length >= n, 5000, `${n} replies`);
+          return got();
+        },
+      };
+    },
+  },
   console: {
     kind: consoleTransport,
     make(ctx) {
@@ -144,7 +198,7 @@ describeEachEngine('every chat transport', (db) => {
       renderChart: null,
       now,
     });
-    ctx = { config, ds, router, log: silentLogger, now };
+    ctx = { config, ds, router, log: silentLogger, now, leases: null };
   });
   afterEach(async () => {
     for (const t of running.splice(0)) await t.stop();
@@ -168,7 +222,7 @@ describeEachEngine('every chat transport', (db) => {
       await t.start();
       await t.start();
       await s.whenOnline();
-      expect(t.health().state).toBe('online');
+      expect(canSend(t.health().state)).toBe(true);
       await t.stop();
       await t.stop();
       expect(t.health().state).toBe('offline');

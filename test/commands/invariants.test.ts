@@ -12,7 +12,7 @@ const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);
 const CJK = /[\u4e00-\u9fff]/;
 const admin: Caller = { userId: 1, login: 'admin', displayName: '管理员', role: 'admin' };
 const operator: Caller = { userId: 2, login: 'li.lei', displayName: '李雷', role: 'operator' };
-const room: RoomContext = { id: 'r1', topic: '运维群', siteIds: [1] };
+const room: RoomContext = { transport: 'wechat', id: 'r1', topic: '运维群', siteIds: [1] };
 
 /** Routing alone touches no database: the commands below never run for real. */
 function deps(): CommandDeps {
@@ -113,6 +113,7 @@ describe('帮助', () => {
     const handle = createMessageHandler({
       ds: undefined as unknown as DataSource,
       router: {
+        charts: () => false,
         handle: async (): Promise<Reply[]> => {
           throw new Error('绑定 reached the router');
         },

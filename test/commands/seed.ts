@@ -288,5 +288,5 @@ export function testDeps(ds: DataSource, opts: { charts?: boolean } = {}): TestD
 
 /** A room context subscribing the given sites. */
 export function room(topic: string, ...sites: Site[]): RoomContext {
-  return { id: `room-${topic}`, topic, siteIds: sites.map((s) => s.id) };
+  return { transport: 'wechat', id: `room-${topic}`, topic, siteIds: sites.map((s) => s.id) };
 }

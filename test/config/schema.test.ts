@@ -47,6 +47,8 @@ const DEFAULTS: Config = {
     concurrency: 4,
     email: { smtpUrl: null, from: 'Sitewatch <sitewatch@localhost>', timeoutMs: 20_000 },
     wecom: { robots: [], timeoutMs: 10_000 },
+    dingtalk: { robots: [], timeoutMs: 10_000 },
+    feishu: { robots: [], timeoutMs: 10_000 },
   },
   web: {
     enabled: true,
@@ -57,9 +59,23 @@ const DEFAULTS: Config = {
     trustProxy: false,
     loginPerMinute: 10,
     lang: 'zh',
+    publicUrl: null,
+    linkSecret: null,
+    chartLinkDays: 7,
   },
   retention: { sampleDays: 90, outboxDays: 30, quarantineDays: 30 },
   agent: { token: null },
+  wecomBot: {
+    enabled: false,
+    botId: null,
+    secret: null,
+    wsUrl: null,
+    leaseMs: 30_000,
+    offlineAlertMinutes: 5,
+    maxInProgress: 3,
+    sendIntervalMs: 1000,
+    heartbeatMs: 30_000,
+  },
   bot: {
     enabled: true,
     puppet: 'wechaty-puppet-wechat4u',
@@ -178,6 +194,10 @@ describe('loadConfig environment overrides', () => {
       SITEWATCH_CHART_MAX_QUEUE: '10',
       SITEWATCH_CHART_TIMEOUT_MS: '2000',
       SITEWATCH_LANG: 'en',
+      SITEWATCH_WECOM_BOT_ENABLED: 'true',
+      SITEWATCH_WECOM_BOT_ID: 'aibXXXXXXXX',
+      SITEWATCH_WECOM_BOT_SECRET: 'a-secret-from-the-console',
+      SITEWATCH_WECOM_BOT_WS_URL: 'wss://wecom.example.internal/ws',
       SITEWATCH_BOT_ENABLED: 'false',
       SITEWATCH_BOT_PUPPET: 'wechaty-puppet-mock',
       SITEWATCH_BOT_NAME: '/var/lib/sitewatch/bot',
@@ -203,6 +223,8 @@ describe('loadConfig environment overrides', () => {
       SITEWATCH_WEB_SESSION_SECRET: 'x'.repeat(40),
       SITEWATCH_WEB_IDLE_MINUTES: '15',
       SITEWATCH_WEB_TRUST_PROXY: 'true',
+      SITEWATCH_WEB_PUBLIC_URL: 'https://sitewatch.example.com',
+      SITEWATCH_WEB_LINK_SECRET: 'y'.repeat(40),
     };
     expect(Object.keys(env).sort()).toEqual(Object.keys(schema.envMap).sort());
     expect(loadConfig({ env })).toEqual({
@@ -243,9 +265,19 @@ describe('loadConfig environment overrides', () => {
         trustProxy: true,
         loginPerMinute: 10,
         lang: 'zh',
+        publicUrl: 'https://sitewatch.example.com',
+        linkSecret: 'y'.repeat(40),
+        chartLinkDays: 7,
       },
       retention: { ...DEFAULTS.retention, sampleDays: 30 },
       agent: { token: 'a-token-of-at-least-16-chars' },
+      wecomBot: {
+        ...DEFAULTS.wecomBot,
+        enabled: true,
+        botId: 'aibXXXXXXXX',
+        secret: 'a-secret-from-the-console',
+        wsUrl: 'wss://wecom.example.internal/ws',
+      },
       bot: {
         enabled: false,
         puppet: 'wechaty-puppet-mock',
@@ -511,5 +543,22 @@ describe('loadConfig errors', () => {
         }),
       ),
     ).toEqual(['ingest.retries Too big: expected number to be <=20']);
+  });
+});
+
+describe('wecomBot settings', () => {
+  it('requires the bot id and the secret when the WeCom robot is on, naming both at once', () => {
+    expect(() => loadConfig({ env: { SITEWATCH_WECOM_BOT_ENABLED: 'true' } })).toThrow(
+      'Invalid configuration: wecomBot.botId is required when wecomBot.enabled is true (see the WeCom admin console); wecomBot.secret is required when wecomBot.enabled is true (see the WeCom admin console).',
+    );
+    expect(() =>
+      loadConfig({
+        env: {
+          SITEWATCH_WECOM_BOT_ID: 'aib1',
+          SITEWATCH_WECOM_BOT_SECRET: 's',
+          SITEWATCH_WECOM_BOT_WS_URL: 'https://not-a-websocket',
+        },
+      }),
+    ).toThrow('wecomBot.wsUrl (from SITEWATCH_WECOM_BOT_WS_URL) ');
   });
 });

@@ -7,6 +7,7 @@ import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { isCi, loadConfig, testMysqlUrl, type Config } from '../../config/schema';
 import { type Engine, migrate, openDataSource, parseDbUrl } from '../../src/db/data-source';
+import { migrations } from '../../src/db/migrations';
 import { TABLES_CHILD_FIRST } from '../../src/db/tables';
 
 export interface TestDb {
@@ -153,4 +154,17 @@ export async function resetDb(db: TestDb): Promise<void> {
   for (const t of TABLES_CHILD_FIRST) {
     await db.ds.query(db.engine === 'mysql' ? `DELETE FROM \`${t}\`` : `DELETE FROM "${t}"`);
   }
+}
+
+/**
+ * Undo the migrations from the last one down to `name` (inclusive), the way a schema older than
+ * `name` is recreated; returns the names undone, in the order `migrate` applies them again.
+ */
+export async function undoMigrationsThrough(ds: DataSource, name: string): Promise<string[]> {
+  const names = migrations.map((m) => new m().name as string);
+  const from = names.indexOf(name);
+  if (from < 0) throw new Error(`no migration named ${name}`);
+  for (let i = names.length - 1; i >= from; i--)
+    await ds.undoLastMigration({ transaction: 'each' });
+  return names.slice(from);
 }

@@ -187,11 +187,13 @@ export interface PartProgress {
 export function sendContext(
   png: Buffer | null,
   progress: PartProgress = { parts: 0, marks: [] },
+  link: string | null = null,
 ): SendContext & { progress: PartProgress; charts: () => number } {
   let calls = 0;
   return {
     chartPng: async () => (calls++, png),
     chartOption: async () => null,
+    chartLink: async () => link,
     partsSent: progress.parts,
     partSent: async (count) => {
       progress.parts = count;

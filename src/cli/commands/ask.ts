@@ -39,6 +39,7 @@ export function registerAsk(program: Command, ctx: CliContext): void {
       ds,
       router,
       log,
+      leases: null,
       now: Date.now,
       console: { login, write: (s) => ctx.out(s), outDir: out },
     });

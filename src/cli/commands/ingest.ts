@@ -51,7 +51,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
             dict: loadAlarmDict(cfg.alarms.dictPath),
             leases,
             recipients: configuredChannels(cfg),
-            chatSender: null,
+            chatSenders: {},
             renderer,
             now: Date.now,
             siteLeases: false,

@@ -10,6 +10,7 @@ import {
   outboxCounts,
   retryMessage,
 } from '../../outbox/store';
+import { chatSeen } from '../../queries/recipients';
 import { formatInstant } from '../../time';
 import { table } from '../io';
 import type { CliContext } from '../context';
@@ -112,6 +113,7 @@ export function registerOutbox(program: Command, ctx: CliContext): void {
           m.siteId === null
             ? null
             : await ds.getRepository(Site).findOne({ where: { id: m.siteId } });
+        const note = await wecomChatNote(ds, m.channel, m.recipient);
         let payload: string;
         try {
           payload = JSON.stringify(JSON.parse(m.payload), null, 2);
@@ -135,6 +137,7 @@ export function registerOutbox(program: Command, ctx: CliContext): void {
             ['created:', at(m.createdAt)],
             ['sent:', at(m.sentAt)],
             ['last error:', m.lastError ?? '-'],
+            ...(note ? [['note:', note] as [string, string]] : []),
           ]) + `payload:\n${payload}\n`,
         );
       }),
@@ -188,4 +191,19 @@ export function registerOutbox(program: Command, ctx: CliContext): void {
         ctx.out(table([['STATUS', 'COUNT'], ...STATUSES.map((s) => [s, counts[s]])]));
       }),
     );
+}
+
+/**
+ * For a WeCom robot message to a chat that never talked to the robot: WeCom refuses pushes to it
+ * (its rule), so the message waits or fails until someone @-mentions the robot there.
+ */
+async function wecomChatNote(
+  ds: DataSource,
+  channel: string,
+  recipient: string,
+): Promise<string | null> {
+  if (channel !== 'wecom-bot' || !recipient.startsWith('room:')) return null;
+  const chatId = recipient.slice('room:'.length);
+  if (await chatSeen(ds.manager, 'wecom', chatId)) return null;
+  return `WeCom chat ${chatId} has never talked to the robot; WeCom lets a robot push only to chats that did: @-mention the robot there once, then sitewatch outbox retry <id>`;
 }

@@ -7,6 +7,9 @@ import { OutboxParts1764460800000 } from './1764460800000-outbox-parts';
 import { LoginAttempts1764547200000 } from './1764547200000-login-attempts';
 import { WebSessionUser1764633600000 } from './1764633600000-web-session-user';
 import { ChatTransport1764720000000 } from './1764720000000-chat-transport';
+import { ChartLinks1764806400000 } from './1764806400000-chart-links';
+import { TransportStatus1764849600000 } from './1764849600000-transport-status';
+import { WecomRooms1764892800000 } from './1764892800000-wecom-rooms';
 
 export const migrations = [
   InitialSchema1764028800000,
@@ -17,4 +20,7 @@ export const migrations = [
   LoginAttempts1764547200000,
   WebSessionUser1764633600000,
   ChatTransport1764720000000,
+  ChartLinks1764806400000,
+  TransportStatus1764849600000,
+  WecomRooms1764892800000,
 ];

@@ -4,12 +4,22 @@ import type { Config } from '../../../config/schema';
 import type { ConfiguredChannels } from '../../queries/recipients';
 import { createRegistry, type Registry } from '../../registry';
 import type { Channel, ChannelDefinition, ChannelDeps } from '../types';
+import { dingtalkChannel } from './dingtalk';
 import { emailChannel } from './email';
+import { feishuChannel } from './feishu';
 import { wechatChannel } from './wechat';
 import { wecomChannel } from './wecom';
+import { wecomBotChannel } from './wecom-bot';
 
 /** The registered channels, in the order recipients are listed and queued. */
-export const channelDefinitions = [emailChannel, wechatChannel, wecomChannel] as const;
+export const channelDefinitions = [
+  emailChannel,
+  wechatChannel,
+  wecomBotChannel,
+  wecomChannel,
+  dingtalkChannel,
+  feishuChannel,
+] as const;
 
 /** Any channel's definition, whatever its settings. */
 export type AnyChannelDefinition = ChannelDefinition<string, z.ZodObject | null>;

@@ -243,6 +243,22 @@ export function botTexts(
   tz: string,
 ): { title: string; lines: string[]; qrPrompt: string | null } {
   const at = shortTime(notice.at, tz);
+  if (notice.transport === 'wecom') {
+    if (notice.state === 'logged-in')
+      return {
+        title: `【Sitewatch】企业微信机器人已重新连接（${at}）`,
+        lines: ['企业微信的问答与群推送已恢复。'],
+        qrPrompt: null,
+      };
+    return {
+      title: `【Sitewatch】企业微信机器人连接中断（自 ${shortTime(notice.since ?? notice.at, tz)} 起）`,
+      lines: [
+        '企业微信的问答与群推送暂停，待推送的消息保留在发件箱中，连接恢复后补发。',
+        '请检查 hub 到企业微信长连接地址的网络，以及 wecomBot 的 Bot ID 与 Secret；`sitewatch status` 可查看状态。',
+      ],
+      qrPrompt: null,
+    };
+  }
   if (notice.state === 'logged-in') {
     return {
       title: `【Sitewatch】微信机器人已重新登录（${at}）`,

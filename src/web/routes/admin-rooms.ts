@@ -1,4 +1,4 @@
-// Administration of room subscriptions: which WeChat group rooms (by topic) receive and may ask about which sites.
+// Administration of room subscriptions: which group rooms (WeChat by topic, WeCom by chatid) receive and may ask about which sites.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { In, type DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -6,19 +6,24 @@ import { Site, User } from '../../../entities';
 import { listRoomSubscriptions, subscribeRoom, unsubscribeRoom } from '../../admin/rooms';
 import { listSites } from '../../admin/sites';
 import { SitewatchError } from '../../errors';
+import { chatsSeen } from '../../queries/recipients';
 import { type WebDeps, renderPage, userOf } from '../context';
 import { requireAdmin } from '../guards';
 import { adminAction, adminMessages, doneOf, formatAt, parseBody, redirectDone } from './admin';
 import type { WebRoute } from './types';
 
 const addBody = z.object({
+  transport: z.enum(['wechat', 'wecom']).default('wechat'),
   topic: z.string().trim().min(1).max(255),
   site: z.string().trim().min(1),
 });
 
 export interface RoomJson {
   id: number;
+  transport: string;
   topic: string;
+  /** False for a WeCom chat that never talked to the robot: WeCom refuses pushes to it. */
+  seen: boolean;
   roomId: string | null;
   site: { code: string; name: string } | null;
   createdBy: string | null;
@@ -42,11 +47,14 @@ async function loadRooms(ds: DataSource, tz: string): Promise<RoomJson[]> {
       u,
     ]),
   );
+  const seen = await chatsSeen(ds.manager, 'wecom');
   return subs.map((r) => {
     const site = sites.get(r.siteId);
     return {
       id: r.id,
+      transport: r.transport,
       topic: r.roomTopic,
+      seen: r.transport !== 'wecom' || seen.has(r.roomTopic),
       roomId: r.roomId,
       site: site ? { code: site.code, name: site.name } : null,
       createdBy: users.get(r.createdBy)?.login ?? null,
@@ -106,6 +114,7 @@ export const adminRoomsRoutes: WebRoute = {
         if (!site) throw new SitewatchError('USAGE', `site: no site "${b.site}"`);
         // The portal does not know the room's id: one known from the topic's other subscriptions is kept.
         const { added, subscription } = await subscribeRoom(ds, {
+          transport: b.transport,
           topic: b.topic,
           roomId: null,
           siteId: site.id,
@@ -115,10 +124,10 @@ export const adminRoomsRoutes: WebRoute = {
         if (!added)
           throw new SitewatchError(
             'CONFLICT',
-            `Room "${b.topic}" already subscribes to site "${site.code}".`,
+            `Room "${b.topic}" (${b.transport}) already subscribes to site "${site.code}".`,
           );
         req.log.info(
-          { admin: userOf(req).login, room: b.topic, site: site.code },
+          { admin: userOf(req).login, transport: b.transport, room: b.topic, site: site.code },
           'room subscription added',
         );
         return subscription.id;
@@ -126,8 +135,8 @@ export const adminRoomsRoutes: WebRoute = {
       json: async (id) => ({ room: (await loadRooms(ds, tz)).find((r) => r.id === id) }),
       done: (_req, reply) => redirectDone(reply, '/admin/rooms', 'roomAdded'),
       failed: (req, reply, message) => {
-        const { topic, site } = (req.body ?? {}) as Record<string, unknown>;
-        return page(req, reply, { formError: message, form: { topic, site } });
+        const { transport, topic, site } = (req.body ?? {}) as Record<string, unknown>;
+        return page(req, reply, { formError: message, form: { transport, topic, site } });
       },
     });
 

@@ -75,7 +75,12 @@ export const adminMessages: Messages = {
     backToSites: '← 局点列表',
     // rooms
     roomsTitle: '群订阅',
-    roomTopic: '群名称',
+    roomTopic: '群名称（企业微信：群 chatid）',
+    transport: '通道',
+    transportWechat: '微信',
+    transportWecom: '企业微信',
+    wecomNotSeen:
+      '该群尚未与企业微信机器人对话，企业微信不允许向其推送：请先在群里 @机器人 说一句话。',
     site: '局点',
     createdBy: '创建人',
     createdAt: '创建时间',
@@ -177,7 +182,12 @@ export const adminMessages: Messages = {
     noSitesAdmin: 'No sites.',
     backToSites: '← Sites',
     roomsTitle: 'Room subscriptions',
-    roomTopic: 'Room topic',
+    roomTopic: 'Room topic (WeCom: the chat id)',
+    transport: 'Transport',
+    transportWechat: 'WeChat',
+    transportWecom: 'WeCom',
+    wecomNotSeen:
+      'This chat has not talked to the WeCom robot yet, and WeCom refuses pushes to it: @-mention the robot in the chat once first.',
     site: 'Site',
     createdBy: 'Created by',
     createdAt: 'Created at',

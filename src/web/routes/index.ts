@@ -3,9 +3,11 @@ import { createRegistry } from '../../registry';
 import { adminOutboxRoutes } from './admin-outbox';
 import { adminRoomsRoutes } from './admin-rooms';
 import { adminSitesRoutes } from './admin-sites';
+import { adminStatusRoutes } from './admin-status';
 import { adminUsersRoutes } from './admin-users';
 import { alarmsRoutes } from './alarms';
 import { authRoutes } from './auth';
+import { chartLinksRoutes } from './chart-links';
 import { ingestRoutes } from './ingest';
 import { reportRoutes } from './reports';
 import { serverRoutes } from './server';
@@ -25,4 +27,6 @@ export const webRoutes: readonly WebRoute[] = createRegistry<WebRoute>('web rout
   adminSitesRoutes,
   adminRoomsRoutes,
   adminOutboxRoutes,
+  adminStatusRoutes,
+  chartLinksRoutes,
 ]).list();

@@ -12,6 +12,25 @@ import type { AlarmNotice } from '../../../src/outbox/notices';
 import { openTestDb, testConfig } from '../../helpers/db';
 import { startSmtp } from '../../helpers/smtp';
 import { robots, startRobot, stopRobots, type Payload } from '../../helpers/wecom-robot';
+import {
+  DINGTALK_ANSWERS,
+  DINGTALK_SECRET,
+  dingtalkRobots,
+  startDingtalkRobot,
+  stopDingtalkRobots,
+  type DingtalkPayload,
+} from '../../helpers/dingtalk-robot';
+import {
+  FEISHU_ANSWERS,
+  FEISHU_SECRET,
+  feishuRobots,
+  startFeishuRobot,
+  stopFeishuRobots,
+  type FeishuPayload,
+} from '../../helpers/feishu-robot';
+import { createOutgoingQueue } from '../../../src/chat/outgoing-queue';
+import { createWecomBot } from '../../../src/transports/wecom/wecom';
+import { startFakeWeCom } from '../../helpers/fake-wecom';
 import { PNG, removeHarnessDir, startHarness, waitFor } from '../../transports/wechaty/harness';
 import { alarmNotice, sendContext, type PartProgress } from '../fixtures';
 
@@ -26,6 +45,8 @@ interface Peer {
   /** Config overrides (testConfig) that configure the channel for this peer. */
   config: Record<string, unknown>;
   chatSender: ChatSender | null;
+  /** The chat transport chatSender is (default: the channel's name). */
+  transport?: string;
   /** The recipient the tests send to. */
   recipient: string;
   /** Messages delivered since the peer started, in order. */
@@ -107,6 +128,97 @@ async function wecomPeer(): Promise<Peer> {
   };
 }
 
+async function dingtalkPeer(): Promise<Peer> {
+  const server = await startDingtalkRobot();
+  const delivered: DingtalkPayload[] = [];
+  let seen = 0;
+  let refuseAt = Infinity;
+  // Refused as "busy", not with the rate limit: that one holds the robot back for ten minutes.
+  server.answer = (p) => {
+    if (++seen >= refuseAt) return DINGTALK_ANSWERS.busy;
+    delivered.push(p);
+    return DINGTALK_ANSWERS.ok;
+  };
+  return {
+    config: {
+      notify: {
+        dingtalk: {
+          robots: [{ name: '钉钉运维群', url: server.url, secret: DINGTALK_SECRET, sites: ['*'] }],
+        },
+      },
+    },
+    chatSender: null,
+    recipient: '钉钉运维群',
+    received: () =>
+      delivered.map((p) => ({
+        kind: 'text',
+        renditions: [
+          { markup: 'text', body: p.markdown.title },
+          { markup: 'markdown', body: p.markdown.text },
+        ],
+      })),
+    async refuseFrom(n) {
+      seen = 0;
+      refuseAt = n;
+    },
+    async accept() {
+      refuseAt = Infinity;
+    },
+    async down() {
+      await server.close();
+      dingtalkRobots.splice(dingtalkRobots.indexOf(server), 1);
+    },
+    problems: () => server.problems,
+    close: () => stopDingtalkRobots(),
+  };
+}
+
+async function feishuPeer(): Promise<Peer> {
+  const server = await startFeishuRobot();
+  const delivered: FeishuPayload[] = [];
+  let seen = 0;
+  let refuseAt = Infinity;
+  server.answer = (p) => {
+    if (++seen >= refuseAt) return FEISHU_ANSWERS.rateLimited;
+    delivered.push(p);
+    return FEISHU_ANSWERS.ok;
+  };
+  return {
+    config: {
+      notify: {
+        feishu: {
+          robots: [{ name: '飞书运维群', url: server.url, secret: FEISHU_SECRET, sites: ['*'] }],
+        },
+      },
+    },
+    chatSender: null,
+    recipient: '飞书运维群',
+    received: () =>
+      delivered.map((p) => ({
+        kind: 'text',
+        renditions: [
+          { markup: 'text', body: p.card.header.title.content },
+          ...p.card.elements.flatMap((e) =>
+            e.tag === 'markdown' ? [{ markup: 'markdown' as const, body: e.content }] : [],
+          ),
+        ],
+      })),
+    async refuseFrom(n) {
+      seen = 0;
+      refuseAt = n;
+    },
+    async accept() {
+      refuseAt = Infinity;
+    },
+    async down() {
+      await server.close();
+      feishuRobots.splice(feishuRobots.indexOf(server), 1);
+    },
+    problems: () => server.problems,
+    close: () => stopFeishuRobots(),
+  };
+}
+
 async function wechatPeer(): Promise<Peer> {
   const h = await startHarness({});
   const room = h.mocker.createRoom({ topic: '北京运维群', memberIdList: [h.me.id] });
@@ -148,11 +260,89 @@ async function wechatPeer(): Promise<Peer> {
   };
 }
 
+async function wecomBotPeer(): Promise<Peer> {
+  const server = await startFakeWeCom();
+  const bot = createWecomBot({
+    botId: server.botId,
+    secret: server.secret,
+    wsUrl: server.url,
+    receive: async () => [{ kind: 'text', text: 'ok' }],
+    queue: createOutgoingQueue({
+      transport: 'wecom',
+      perChatIntervalMs: 0,
+      globalIntervalMs: 0,
+      maxTextLength: 20_000,
+      retries: 0,
+      log: silentLogger,
+    }),
+    log: silentLogger,
+    leases: null,
+    leaseMs: 1000,
+    maxInProgress: 3,
+    reconnectDelayMs: 20,
+    chatSeen: async (id) => server.hasTalked(id),
+  });
+  await bot.start();
+  await server.waitFor(() => bot.health().state === 'authenticated', 3000, 'authenticated');
+  // WeCom pushes only to a chat that talked to the robot.
+  const req = server.text({ from: 'zhangsan', content: '帮助', chatId: 'wrkGROUP01' });
+  await server.waitFor(() => server.replies(req).some((r) => r.finish === true), 3000, 'talked');
+  let seen = 0;
+  let refuseAt = Infinity;
+  // WeCom refuses with an errcode in the ack, which the SDK rejects with (the ack frame itself).
+  const refusing =
+    <A extends unknown[], R>(send: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (++seen >= refuseAt)
+        throw { headers: {}, errcode: 45033, errmsg: 'api concurrent out of limit' };
+      return send(...args);
+    };
+  bot.client.sendMessage = refusing(bot.client.sendMessage.bind(bot.client));
+  bot.client.uploadMedia = refusing(bot.client.uploadMedia.bind(bot.client));
+  return {
+    config: { wecomBot: { enabled: true, botId: server.botId, secret: server.secret } },
+    chatSender: bot,
+    transport: 'wecom',
+    recipient: 'room:wrkGROUP01',
+    received: () =>
+      server.sent('wrkGROUP01').map((b) =>
+        b.msgtype === 'markdown'
+          ? {
+              kind: 'text',
+              renditions: [
+                { markup: 'markdown', body: (b.markdown as { content: string }).content },
+              ],
+            }
+          : { kind: 'image', renditions: [] },
+      ),
+    async refuseFrom(n) {
+      seen = 0;
+      refuseAt = n;
+    },
+    async accept() {
+      refuseAt = Infinity;
+    },
+    async down() {
+      server.refuseConnections(true);
+      server.drop();
+      await server.waitFor(() => bot.health().state !== 'authenticated', 3000, 'dropped');
+    },
+    problems: () => server.problems,
+    async close() {
+      await bot.stop();
+      await server.close();
+    },
+  };
+}
+
 /** A peer for every registered channel: a channel without one here fails below until it gets one. */
 const PEERS: Record<string, () => Promise<Peer>> = {
   email: smtpPeer,
   wecom: wecomPeer,
+  dingtalk: dingtalkPeer,
+  feishu: feishuPeer,
   wechat: wechatPeer,
+  'wecom-bot': wecomBotPeer,
 };
 
 const HOSTILE =
@@ -224,7 +414,12 @@ describe.each(channelDefinitions.map((d): [string, AnyChannelDefinition] => [d.n
       current = { peer, channel: null };
       const config = testConfig(peer.config);
       expect(def.recipients(config)).not.toBeNull();
-      const channel = def.create({ ds, config, log: silentLogger, chatSender: peer.chatSender });
+      const channel = def.create({
+        ds,
+        config,
+        log: silentLogger,
+        chatSenders: peer.chatSender ? { [peer.transport ?? name]: peer.chatSender } : {},
+      });
       if (!channel) throw new Error(`channel "${name}" was not built for its peer`);
       current.channel = channel;
       expect(channel.name).toBe(name);

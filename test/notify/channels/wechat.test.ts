@@ -204,14 +204,14 @@ describe('wechat channel (wechaty-puppet-mock)', () => {
       await expect(channel.send(bad, alarmNotice(), context(PNG))).rejects.toThrow(
         expect.objectContaining({
           code: 'NOTIFY_BAD_RECIPIENT',
-          message: `"${bad}" is not a WeChat recipient (expected room:<room topic> or user:<login>).`,
+          message: `"${bad}" is not a WeChat bot recipient (expected room:<room> or user:<login>).`,
         }),
       );
     }
     await expect(channel.send('room:北京运维群', botNotice(), context(PNG))).rejects.toThrow(
       expect.objectContaining({
         code: 'NOTIFY_BAD_RECIPIENT',
-        message: expect.stringMatching(/^Bot notices are not sent over WeChat/),
+        message: expect.stringMatching(/^Bot notices are not sent by the WeChat bot/),
       }),
     );
     expect(opsInbox).toEqual([]);

@@ -120,15 +120,16 @@ describeEachEngine('wechat bindings', (db) => {
         createdBy: hanId,
         createdAt: 1,
       });
-    expect(await roomSiteIds(db().ds, '运维群', 'r1@chatroom')).toEqual(
+    expect(await roomSiteIds(db().ds, 'wechat', '运维群', 'r1@chatroom')).toEqual(
       [s1.id, s2.id].sort((a, b) => a - b),
     );
     expect((await subs.find()).map((s) => s.roomId)).toEqual(['r1@chatroom', 'r1@chatroom']);
-    expect(await roomSiteIds(db().ds, '运维一群', 'r1@chatroom')).toHaveLength(2);
+    expect(await roomSiteIds(db().ds, 'wechat', '运维一群', 'r1@chatroom')).toHaveLength(2);
     expect((await subs.find()).map((s) => s.roomTopic)).toEqual(['运维一群', '运维一群']);
-    expect(await roomSiteIds(db().ds, 'other', 'r9@chatroom')).toEqual([]);
+    expect(await roomSiteIds(db().ds, 'wechat', 'other', 'r9@chatroom')).toEqual([]);
     const { resolveRoom, resolveCaller } = dbResolvers(db().ds, 'wechat');
     expect(await resolveRoom({ id: 'r1@chatroom', topic: '运维一群' })).toEqual({
+      transport: 'wechat',
       id: 'r1@chatroom',
       topic: '运维一群',
       siteIds: [s1.id, s2.id].sort((a, b) => a - b),

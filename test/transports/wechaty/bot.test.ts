@@ -128,13 +128,16 @@ describe('wechat bot (wechaty-puppet-mock)', () => {
         calls.push({ room, topic: meta.roomTopic });
         return [];
       },
-      resolveRoom: async (r) => ({ ...r, siteIds: [7] }),
+      resolveRoom: async (r) => ({ ...r, transport: 'wechat', siteIds: [7] }),
     });
     const alice = h.mocker.createContact({ name: 'Alice' });
     const room = h.mocker.createRoom({ topic: 'ops', memberIdList: [h.me.id, alice.id] });
     alice.say('@Sitewatch hi', [h.me]).to(room);
     await waitFor(() => calls.length === 1, 'handler call');
-    expect(calls[0]).toEqual({ room: { id: room.id, topic: 'ops', siteIds: [7] }, topic: 'ops' });
+    expect(calls[0]).toEqual({
+      room: { transport: 'wechat', id: room.id, topic: 'ops', siteIds: [7] },
+      topic: 'ops',
+    });
   });
 
   it('spaces the replies to a burst of 3 messages by the per-chat rate limit, in order', async () => {

@@ -112,7 +112,9 @@ export async function startHarness(o: {
       transport: 'wechat',
       handle: o.handle ?? echo,
       resolveCaller: o.resolveCaller ?? (async () => null),
-      resolveRoom: o.resolveRoom ?? (async (r) => ({ id: r.id, topic: r.topic, siteIds: [] })),
+      resolveRoom:
+        o.resolveRoom ??
+        (async (r) => ({ transport: 'wechat', id: r.id, topic: r.topic, siteIds: [] })),
     }),
     prefix: o.prefix,
     queue,
