@@ -13,7 +13,7 @@ export const BIND_HELP: CommandHelp = {
   name: '绑定',
   aliases: ['bind'],
   usage: '绑定 <绑定码>',
-  summary: '用管理员给的绑定码把微信绑定到 Sitewatch 账号（私聊发送）。',
+  summary: '用管理员给的绑定码把微信或企业微信绑定到 Sitewatch 账号（私聊发送）。',
   examples: ['绑定 ABCD2345'],
 };
 

@@ -27,19 +27,28 @@ export function createBotNotices(deps: {
   flush?: () => void;
   /** WeCom: how long its connection may stay down before the admins are told (default 5 min). */
   wecomOfflineMs?: number;
+  /** Run `fn` after `ms` (tests pass a clock of their own); default setTimeout. */
+  after?: (fn: () => void, ms: number) => { cancel(): void };
 }) {
+  const after =
+    deps.after ??
+    ((fn: () => void, ms: number) => {
+      const t = setTimeout(fn, ms);
+      t.unref();
+      return { cancel: () => clearTimeout(t) };
+    });
   let outSince: number | null = null;
   let lastQrAt = 0;
   // WeCom: down since (null: up), the pending alert, and whether the admins were told.
   let wecomDownSince: number | null = null;
-  let wecomTimer: NodeJS.Timeout | null = null;
+  let wecomTimer: { cancel(): void } | null = null;
   let wecomTold = false;
   const wecomOfflineMs = deps.wecomOfflineMs ?? 5 * 60_000;
 
   /** A reconnect within the limit says nothing; a longer outage is told once, and so is its end. */
   async function handleWecom(e: BotStateEvent): Promise<void> {
     if (e.state === 'online') {
-      if (wecomTimer) clearTimeout(wecomTimer);
+      wecomTimer?.cancel();
       wecomTimer = null;
       const since = wecomDownSince;
       wecomDownSince = null;
@@ -63,7 +72,7 @@ export function createBotNotices(deps: {
     if (wecomDownSince !== null) return;
     const since = e.at;
     wecomDownSince = since;
-    wecomTimer = setTimeout(() => {
+    wecomTimer = after(() => {
       wecomTimer = null;
       if (wecomDownSince !== since) return;
       wecomTold = true;
@@ -82,7 +91,6 @@ export function createBotNotices(deps: {
         deps.log.error({ err: describeError(err) }, 'could not queue the WeCom offline notice'),
       );
     }, wecomOfflineMs);
-    wecomTimer.unref?.();
   }
 
   async function queue(notice: BotNotice, event: string): Promise<void> {
@@ -134,7 +142,7 @@ export function createBotNotices(deps: {
     handle,
     /** Forget a pending WeCom alert (the hub stops). */
     close(): void {
-      if (wecomTimer) clearTimeout(wecomTimer);
+      wecomTimer?.cancel();
       wecomTimer = null;
     },
   };

@@ -1,4 +1,4 @@
-// Tests of the message handler's refusals of strangers: the reply, and what the log keeps of their message.
+// Tests of the message handler: strangers' refusals (the reply, and what the log keeps of their message), and the chart announcement.
 import type { DataSource } from 'typeorm';
 import type { CommandRouter } from '../../commands/router';
 import { UNBOUND_HINT, createMessageHandler } from '../../src/chat/handler';
@@ -46,5 +46,21 @@ describe('message handler', () => {
         text: '局点',
       },
     ]);
+  });
+
+  it('announces a chart only for a bound caller whose command draws one, before the router runs', async () => {
+    const events: string[] = [];
+    const router: CommandRouter = {
+      handle: async (text) => (events.push(`handle ${text}`), [{ kind: 'text', text: 'ok' }]),
+      charts: (text) => text.startsWith('状态'),
+    };
+    const { log } = captureLog();
+    const handle = createMessageHandler({ ds: {} as DataSource, router, log, now: () => 0 });
+    const caller = { userId: 1, login: 'li.lei', displayName: '李雷', role: 'operator' as const };
+    const m = { ...meta, working: () => events.push('working') };
+    await handle('状态 BJ01', caller, null, m);
+    await handle('局点', caller, null, m);
+    await handle('状态 BJ01', null, null, m);
+    expect(events).toEqual(['working', 'handle 状态 BJ01', 'handle 局点']);
   });
 });

@@ -1,5 +1,6 @@
 // `sitewatch outbox`: listing (failed first), one message with its payload, retrying failed ones, counts; exit codes.
 import type { DataSource } from 'typeorm';
+import { noteChatSeen } from '../../src/admin/chat-seen';
 import { addSite } from '../../src/admin/sites';
 import { migrate, openDataSource } from '../../src/db/data-source';
 import type { AlarmNotice, BotNotice, ReportNotice } from '../../src/outbox/notices';
@@ -219,6 +220,36 @@ describe.each(engines)('sitewatch outbox [$name]', ({ open }) => {
       stderr: 'sitewatch: No outbox message #999.\n',
     });
     expect((await cli(['outbox', 'show', 'x'], env)).code).toBe(2);
+  });
+
+  it('says when a WeCom robot message is for a chat that never talked to the robot', async () => {
+    await enqueue(
+      ds.manager,
+      ['wrkNEVER', 'wrkTALKED'].map((chat) => ({
+        channel: 'wecom-bot',
+        recipient: `room:${chat}`,
+        event: `test:${chat}`,
+        siteId: null,
+        notice: alarmNotice,
+      })),
+      NOW,
+    );
+    await noteChatSeen(ds, 'wecom', 'wrkTALKED', 'group', NOW);
+    const rows = (await ds.query(
+      "SELECT id, recipient FROM outbox WHERE channel = 'wecom-bot' ORDER BY recipient",
+    )) as { id: number; recipient: string }[];
+    try {
+      const [never, talked] = await Promise.all(
+        rows.map((r) => cli(['outbox', 'show', String(r.id)], env)),
+      );
+      expect(never.stdout).toContain(
+        'note:        WeCom chat wrkNEVER has never talked to the robot; WeCom lets a robot push only to chats that did: @-mention the robot there once, then sitewatch outbox retry <id>\n',
+      );
+      expect(talked.stdout).not.toContain('note:');
+    } finally {
+      await ds.query("DELETE FROM outbox WHERE channel = 'wecom-bot'");
+      await ds.query('DELETE FROM chat_seen');
+    }
   });
 
   it('counts messages per status', async () => {

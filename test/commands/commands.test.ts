@@ -1,5 +1,6 @@
 // Tests of every bot command through the router, on both engines: exact reply texts, site resolution, rooms and charts.
 import { createCommandRegistry } from '../../commands/registry';
+import { CHART_FAILED_TEXT } from '../../commands/chart';
 import { createCommandRouter } from '../../commands/router';
 import type { Caller, Reply, RoomContext } from '../../commands/types';
 import { describeEachEngine, resetDb } from '../helpers/db';
@@ -49,7 +50,7 @@ describeEachEngine('bot commands', (db) => {
         'cpu <服务器> [小时]（处理器） — 服务器最近若干小时（默认 24，最多 720）的 CPU 使用率。',
         '内存 <服务器> [小时]（mem/memory） — 服务器最近若干小时（默认 24，最多 720）的内存使用率。',
         '磁盘 <服务器> [小时]（disk） — 服务器各挂载点最近若干小时（默认 24，最多 720）的磁盘使用率。',
-        '绑定 <绑定码>（bind） — 用管理员给的绑定码把微信绑定到 Sitewatch 账号（私聊发送）。',
+        '绑定 <绑定码>（bind） — 用管理员给的绑定码把微信或企业微信绑定到 Sitewatch 账号（私聊发送）。',
         '局点可写代码、名称或其中一部分。',
       ].join('\n'),
     );
@@ -111,6 +112,38 @@ describeEachEngine('bot commands', (db) => {
         '最近采集 —',
       ].join('\n'),
     ]);
+  });
+
+  it('a chart that cannot be drawn leaves the text and says so, instead of failing the command', async () => {
+    const broken = testDeps(db().ds);
+    broken.deps.renderChart = async () => {
+      throw new Error('render worker crashed');
+    };
+    const router = createCommandRouter(createCommandRegistry(), broken.deps);
+    expect(texts(await router.handle('状态 BJ01', s.li, null))).toEqual([
+      BJ01_STATUS,
+      CHART_FAILED_TEXT,
+    ]);
+    expect(broken.logs.map((l) => [l.msg, l.chart, l.err])).toEqual([
+      ['chart not rendered; text sent alone', 'site-overview', 'render worker crashed'],
+    ]);
+  });
+
+  it('says which commands may answer with a chart, for the transports that announce it', () => {
+    const router = createCommandRouter(createCommandRegistry(), t.deps);
+    for (const q of [
+      '状态 BJ01',
+      '报表 BJ01 7',
+      'cpu app01',
+      '内存 app01',
+      '磁盘 app01',
+      '服务器 app01',
+      'STATUS BJ01',
+      '状态BJ01',
+    ])
+      expect([q, router.charts(q)]).toEqual([q, true]);
+    for (const q of ['局点', '告警', '帮助', '昨日 BJ01', '绑定 X', '', '没有这个命令'])
+      expect([q, router.charts(q)]).toEqual([q, false]);
   });
 
   it('no images when renderChart is null', async () => {

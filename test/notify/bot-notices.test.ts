@@ -1,4 +1,4 @@
-// The WeChat bot's own notices: logged out (with the login QR code as a PNG) to admins by email and to every robot, once per code.
+// The chat transports' own notices: WeChat logged out (with the login QR code as a PNG) once per code, WeCom down past its limit, each to admins by email and to every robot.
 import { loadImage } from '@napi-rs/canvas';
 import { addUser } from '../../src/admin/users';
 import { silentLogger } from '../../src/log';
@@ -85,5 +85,74 @@ describeEachEngine('bot notices', (db) => {
     await a.handle({ state: 'scanning', qrUrl: QR, at: T0 });
     await b.handle({ state: 'scanning', qrUrl: QR, at: T0 + 10 });
     expect(await rows()).toHaveLength(3);
+  });
+
+  it('WeCom: a short drop says nothing; down past the limit is told once, and so is its return', async () => {
+    // A hand-run clock for the alert timer: each pending timer and when it fires.
+    const timers: { fn: () => void; at: number; cancelled: boolean }[] = [];
+    let clock = T0;
+    const advance = (ms: number) => {
+      clock += ms;
+      for (const t of timers.splice(0))
+        if (t.cancelled) continue;
+        else if (t.at <= clock) t.fn();
+        else timers.push(t);
+    };
+    const n = createBotNotices({
+      ds: db().ds,
+      recipients,
+      log: silentLogger,
+      wecomOfflineMs: 5 * 60_000,
+      after: (fn, ms) => {
+        const t = { fn, at: clock + ms, cancelled: false };
+        timers.push(t);
+        return { cancel: () => void (t.cancelled = true) };
+      },
+    });
+    const wecom = (state: 'offline' | 'online') =>
+      n.handle({ transport: 'wecom', state, qrUrl: null, at: clock });
+    await wecom('offline');
+    advance(4 * 60_000);
+    await wecom('online');
+    advance(10 * 60_000);
+    expect(await rows()).toEqual([]);
+
+    const downAt = clock;
+    await wecom('offline');
+    // A second "offline" (a further failed reconnect) does not restart the count.
+    advance(2 * 60_000);
+    await wecom('offline');
+    advance(3 * 60_000);
+    const down = async () => {
+      for (let i = 0; i < 200 && (await rows()).length < 3; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      return rows();
+    };
+    const told = await down();
+    expect(told.map((x) => [x.channel, x.recipient, x.kind])).toEqual([
+      ['email', 'root@example.com', 'bot'],
+      ['wecom', 'ops-room', 'bot'],
+      ['wecom', 'bj-room', 'bot'],
+    ]);
+    expect(JSON.parse(told[0].payload)).toEqual({
+      kind: 'bot',
+      transport: 'wecom',
+      state: 'logged-out',
+      at: downAt + 5 * 60_000,
+      since: downAt,
+      qrUrl: null,
+      qrPng: null,
+    });
+    advance(60_000);
+    await wecom('online');
+    await wecom('online');
+    const back = (await rows()).slice(3);
+    expect(back.map((x) => (JSON.parse(x.payload) as BotNotice).state)).toEqual([
+      'logged-in',
+      'logged-in',
+      'logged-in',
+    ]);
+    expect((JSON.parse(back[0].payload) as BotNotice).transport).toBe('wecom');
+    n.close();
   });
 });

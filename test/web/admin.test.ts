@@ -29,6 +29,7 @@ import {
   login,
   seedPortal,
 } from './helpers';
+import { noteChatSeen } from '../../src/admin/chat-seen';
 
 /** Text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed. */
 function text(html: string): string {
@@ -889,6 +890,7 @@ describeEachEngine('web administration', (db) => {
       const page = await get(admin, '/admin/rooms');
       expect(page.statusCode).toBe(200);
       expect(cells(row(page.body, 'data-id', room.id))).toEqual([
+        '微信',
         '运维一群',
         'BJ01 北京一号',
         'admin',
@@ -899,7 +901,9 @@ describeEachEngine('web administration', (db) => {
         rooms: [
           {
             id: room.id,
+            transport: 'wechat',
             topic: '运维一群',
+            seen: true,
             roomId: 'room-1',
             site: { code: 'BJ01', name: '北京一号' },
             createdBy: 'admin',
@@ -946,7 +950,9 @@ describeEachEngine('web administration', (db) => {
         ['site', 'BJ01'],
       ]);
       expect(dup.statusCode).toBe(409);
-      expect(formError(dup.body)).toBe('Room "运维一群" already subscribes to site "BJ01".');
+      expect(formError(dup.body)).toBe(
+        'Room "运维一群" (wechat) already subscribes to site "BJ01".',
+      );
       const unknown = await form(admin, '/admin/rooms', [
         ['topic', '运维二群'],
         ['site', 'NOPE'],
@@ -967,6 +973,39 @@ describeEachEngine('web administration', (db) => {
       expect(await repo.count()).toBe(1);
       expect((await api(admin, `/api/admin/rooms/${room.id}/delete`)).statusCode).toBe(404);
       expect((await form(admin, '/admin/rooms/abc/delete')).statusCode).toBe(404);
+    });
+
+    it('subscribes a WeCom group by its chatid, and says when WeCom would refuse pushes to it', async () => {
+      const add = await form(admin, '/admin/rooms', [
+        ['transport', 'wecom'],
+        ['topic', 'wrkNEVERTALKED'],
+        ['site', 'BJ01'],
+      ]);
+      expect(add.statusCode).toBe(303);
+      // The same topic on WeChat is another room.
+      const wechat = await api(admin, '/api/admin/rooms', {
+        topic: 'wrkNEVERTALKED',
+        site: 'BJ01',
+      });
+      expect(json(wechat).room).toMatchObject({ transport: 'wechat', seen: true });
+      const page = await get(admin, '/admin/rooms');
+      type Listed = { id: number; transport: string; seen: boolean };
+      const rooms = async () =>
+        (json(await get(admin, '/api/admin/rooms')) as { rooms: Listed[] }).rooms;
+      const wecom = (await rooms()).find((r) => r.transport === 'wecom')!;
+      expect(wecom).toMatchObject({ topic: 'wrkNEVERTALKED', seen: false });
+      expect(cells(row(page.body, 'data-id', wecom.id)).slice(0, 2)).toEqual([
+        '企业微信',
+        'wrkNEVERTALKED 该群尚未与企业微信机器人对话，企业微信不允许向其推送：请先在群里 @机器人 说一句话。',
+      ]);
+      await noteChatSeen(db().ds, 'wecom', 'wrkNEVERTALKED', 'group', NOW);
+      expect((await rooms()).find((r) => r.id === wecom.id)).toMatchObject({ seen: true });
+      const bad = await api(admin, '/api/admin/rooms', {
+        transport: 'dingtalk',
+        topic: 'x',
+        site: 'BJ01',
+      });
+      expect(bad.statusCode).toBe(400);
     });
   });
 

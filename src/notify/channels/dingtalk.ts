@@ -1,6 +1,5 @@
 // DingTalk (钉钉) custom group-robot channel: one signed markdown message per notice, charts as portal links, DingTalk's 20-a-minute limit kept per robot (its settings: config/channels/dingtalk.ts).
 import { createHmac } from 'node:crypto';
-import axios from 'axios';
 import type { z } from 'zod';
 import {
   dingtalkSettings,
@@ -19,6 +18,8 @@ import {
 } from '../format/robot-markdown';
 import { alarmHead } from '../format/text';
 import type { Channel, ChannelDefinition, SendContext } from '../types';
+import { robotRecipients } from './robot-recipients';
+import { createWebhookHttp } from './webhook-http';
 
 /**
  * One robot of notify.dingtalk.robots. `name` is the outbox recipient; the webhook `url` holds the
@@ -144,12 +145,9 @@ export function createDingtalkChannel(o: DingtalkChannelOptions): Channel {
   const robots = new Map(o.robots.map((r) => [r.name, r]));
   const now = o.now ?? Date.now;
   const window = new RateWindow();
-  const http = axios.create({
-    timeout: o.timeoutMs,
-    headers: { 'Content-Type': 'application/json;charset=utf-8' },
-    maxRedirects: 0,
-    maxContentLength: 64 * 1024,
-    validateStatus: () => true,
+  const http = createWebhookHttp({
+    timeoutMs: o.timeoutMs,
+    contentType: 'application/json;charset=utf-8',
   });
 
   async function build(robot: DingtalkRobot, notice: Notice, ctx: SendContext): Promise<Payload> {
@@ -183,24 +181,9 @@ export function createDingtalkChannel(o: DingtalkChannelOptions): Channel {
       : robot.url;
     let res;
     try {
-      res = await http.post<unknown>(url, payload, {
-        // axios' timeout restarts with every socket event; this one bounds the whole request.
-        signal: AbortSignal.timeout(o.timeoutMs),
-      });
+      res = await http.post(url, payload, (s) => masked(s, robot));
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      const timedOut =
-        e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED';
-      // The axios error is not kept as the cause: its config holds the token and signature.
-      const why = timedOut
-        ? `no answer within ${o.timeoutMs} ms`
-        : masked(
-            oneLine(e.message ?? String(err), 200)
-              .split(url)
-              .join('***'),
-            robot,
-          );
-      throw fail(robot.name, `not sent: ${why}`);
+      throw fail(robot.name, `not sent: ${(err as Error).message}`);
     }
     if (res.status < 200 || res.status >= 300)
       throw fail(robot.name, `not sent: HTTP ${res.status}`);
@@ -272,19 +255,7 @@ export const dingtalkChannel: ChannelDefinition<'dingtalk', typeof dingtalkSetti
     unit: 'utf8 bytes',
     groupLimit: config.alarms.groupLimit,
   }),
-  recipients: (config) => {
-    const { robots } = config.notify.dingtalk;
-    if (robots.length === 0) return null;
-    return {
-      site: async (_em, sites) =>
-        robots.flatMap((robot) =>
-          sites
-            .filter((s) => robot.sites.includes('*') || robot.sites.includes(s.code))
-            .map((s) => ({ siteId: s.id, recipient: robot.name })),
-        ),
-      admins: async () => robots.map((r) => r.name),
-    };
-  },
+  recipients: (config) => robotRecipients(config.notify.dingtalk.robots),
   create: ({ config, log }) =>
     config.notify.dingtalk.robots.length > 0
       ? createDingtalkChannel({

@@ -1,6 +1,5 @@
 // Feishu / Lark (飞书) custom-bot channel: one signed interactive card per notice, header coloured by severity, charts as a portal link button (its settings: config/channels/feishu.ts).
 import { createHmac } from 'node:crypto';
-import axios from 'axios';
 import type { z } from 'zod';
 import {
   feishuSettings,
@@ -19,6 +18,8 @@ import {
   robotTitle,
 } from '../format/robot-markdown';
 import type { Channel, ChannelDefinition, SendContext } from '../types';
+import { robotRecipients } from './robot-recipients';
+import { createWebhookHttp } from './webhook-http';
 
 // Why a card: a `post` is rich text made of tagged runs (text, a, at, img), with no bold, no blank
 // lines between entries and no colour; a card's markdown element renders bold, links and line
@@ -137,12 +138,9 @@ function masked(s: string, robot: FeishuRobot): string {
 export function createFeishuChannel(o: FeishuChannelOptions): Channel {
   const robots = new Map(o.robots.map((r) => [r.name, r]));
   const now = o.now ?? Date.now;
-  const http = axios.create({
-    timeout: o.timeoutMs,
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-    maxRedirects: 0,
-    maxContentLength: 64 * 1024,
-    validateStatus: () => true,
+  const http = createWebhookHttp({
+    timeoutMs: o.timeoutMs,
+    contentType: 'application/json; charset=utf-8',
   });
 
   async function build(robot: FeishuRobot, notice: Notice, ctx: SendContext): Promise<Payload> {
@@ -202,19 +200,9 @@ export function createFeishuChannel(o: FeishuChannelOptions): Channel {
   async function post(robot: FeishuRobot, payload: Payload): Promise<void> {
     let res;
     try {
-      res = await http.post<unknown>(robot.url, payload, {
-        // axios' timeout restarts with every socket event; this one bounds the whole request.
-        signal: AbortSignal.timeout(o.timeoutMs),
-      });
+      res = await http.post(robot.url, payload, (s) => masked(s, robot));
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      const timedOut =
-        e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED';
-      // The axios error is not kept as the cause: its config holds the token and signature.
-      const why = timedOut
-        ? `no answer within ${o.timeoutMs} ms`
-        : masked(oneLine(e.message ?? String(err), 200), robot);
-      throw fail(robot.name, `not sent: ${why}`);
+      throw fail(robot.name, `not sent: ${(err as Error).message}`);
     }
     const body = (typeof res.data === 'object' && res.data !== null ? res.data : {}) as {
       code?: unknown;
@@ -294,19 +282,7 @@ export const feishuChannel: ChannelDefinition<'feishu', typeof feishuSettingsSch
     unit: 'utf8 bytes',
     groupLimit: config.alarms.groupLimit,
   }),
-  recipients: (config) => {
-    const { robots } = config.notify.feishu;
-    if (robots.length === 0) return null;
-    return {
-      site: async (_em, sites) =>
-        robots.flatMap((robot) =>
-          sites
-            .filter((s) => robot.sites.includes('*') || robot.sites.includes(s.code))
-            .map((s) => ({ siteId: s.id, recipient: robot.name })),
-        ),
-      admins: async () => robots.map((r) => r.name),
-    };
-  },
+  recipients: (config) => robotRecipients(config.notify.feishu.robots),
   create: ({ config, log }) =>
     config.notify.feishu.robots.length > 0
       ? createFeishuChannel({

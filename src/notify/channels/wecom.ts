@@ -1,6 +1,5 @@
 // WeCom (企业微信) group-robot channel: markdown text, then the chart (or login QR code) as a base64 image with its md5; its recipients and limits (its settings: config/channels/wecom.ts).
 import { createHash } from 'node:crypto';
-import axios from 'axios';
 import type { z } from 'zod';
 import {
   robotSchema,
@@ -13,6 +12,8 @@ import type { Notice } from '../../outbox/notices';
 import { oneLine } from '../format/common';
 import { WECOM_MARKDOWN_MAX_BYTES, formatMarkdown } from '../format/markdown';
 import type { Channel, ChannelDefinition, SendContext } from '../types';
+import { robotRecipients } from './robot-recipients';
+import { createWebhookHttp } from './webhook-http';
 
 /**
  * One robot of notify.wecom.robots. `name` is the outbox recipient; the webhook `url` holds a secret
@@ -45,32 +46,14 @@ function fail(robot: string, what: string): SitewatchError {
 
 export function createWecomChannel(o: WecomChannelOptions): Channel {
   const robots = new Map(o.robots.map((r) => [r.name, r]));
-  const http = axios.create({
-    timeout: o.timeoutMs,
-    headers: { 'Content-Type': 'application/json' },
-    maxRedirects: 0,
-    maxContentLength: 64 * 1024,
-    validateStatus: () => true,
-  });
+  const http = createWebhookHttp({ timeoutMs: o.timeoutMs, contentType: 'application/json' });
 
   async function post(robot: WecomRobot, payload: Payload): Promise<void> {
     let res;
     try {
-      res = await http.post<unknown>(robot.url, payload, {
-        // axios' timeout restarts with every socket event; this one bounds the whole request.
-        signal: AbortSignal.timeout(o.timeoutMs),
-      });
+      res = await http.post(robot.url, payload, (s) => s);
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      const timedOut =
-        e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' || e.code === 'ERR_CANCELED';
-      // The axios error is not kept as the cause: its config holds the webhook URL and key.
-      const why = timedOut
-        ? `no answer within ${o.timeoutMs} ms`
-        : oneLine(e.message ?? String(err), 200)
-            .split(robot.url)
-            .join('***');
-      throw fail(robot.name, `${payload.msgtype} not sent: ${why}`);
+      throw fail(robot.name, `${payload.msgtype} not sent: ${(err as Error).message}`);
     }
     if (res.status < 200 || res.status >= 300) {
       throw fail(robot.name, `${payload.msgtype} not sent: HTTP ${res.status}`);
@@ -138,19 +121,7 @@ export const wecomChannel: ChannelDefinition<'wecom', typeof wecomSettingsSchema
     unit: 'utf8 bytes',
     groupLimit: config.alarms.groupLimit,
   }),
-  recipients: (config) => {
-    const { robots } = config.notify.wecom;
-    if (robots.length === 0) return null;
-    return {
-      site: async (_em, sites) =>
-        robots.flatMap((robot) =>
-          sites
-            .filter((s) => robot.sites.includes('*') || robot.sites.includes(s.code))
-            .map((s) => ({ siteId: s.id, recipient: robot.name })),
-        ),
-      admins: async () => robots.map((r) => r.name),
-    };
-  },
+  recipients: (config) => robotRecipients(config.notify.wecom.robots),
   create: ({ config, log }) =>
     config.notify.wecom.robots.length > 0
       ? createWecomChannel({

@@ -169,6 +169,10 @@ function subject(notice: Notice): string {
     case 'report':
       return `[Sitewatch] ${noticeSiteLabel(notice.site)} 日报 ${oneLine(notice.date, 20)}`;
     case 'bot':
+      if (notice.transport === 'wecom')
+        return notice.state === 'logged-out'
+          ? '[Sitewatch] 企业微信机器人连接中断'
+          : '[Sitewatch] 企业微信机器人已重新连接';
       return notice.state === 'logged-out'
         ? '[Sitewatch] 微信机器人已掉线'
         : '[Sitewatch] 微信机器人已重新登录';

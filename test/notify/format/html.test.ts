@@ -1,7 +1,7 @@
 // Email notices: subjects, the plain-text body, the HTML alarm table, inline image references and HTML escaping.
 import { esc, formatEmail } from '../../../src/notify/format/html';
 import { formatText } from '../../../src/notify/format/text';
-import { alarmNotice, botNotice, reportNotice } from '../fixtures';
+import { alarmNotice, bj, botNotice, reportNotice } from '../fixtures';
 
 const opts = { groupLimit: 20, chartCid: null };
 const rows = (html: string) => html.match(/<tr><td /g)?.length ?? 0;
@@ -25,6 +25,24 @@ describe('formatEmail', () => {
     expect(formatEmail(botNotice(), opts).subject).toBe('[Sitewatch] 微信机器人已掉线');
     expect(formatEmail(botNotice('logged-in'), opts).subject).toBe(
       '[Sitewatch] 微信机器人已重新登录',
+    );
+    const wecom = {
+      ...botNotice(),
+      transport: 'wecom',
+      qrUrl: null,
+      qrPng: null,
+      since: bj(10, 10),
+    };
+    expect(formatEmail(wecom, opts).subject).toBe('[Sitewatch] 企业微信机器人连接中断');
+    expect(formatEmail({ ...wecom, state: 'logged-in' }, opts).subject).toBe(
+      '[Sitewatch] 企业微信机器人已重新连接',
+    );
+    expect(formatEmail(wecom, opts).text).toBe(
+      [
+        '【Sitewatch】企业微信机器人连接中断（自 11-24 10:10 起）',
+        '企业微信的问答与群推送暂停，待推送的消息保留在发件箱中，连接恢复后补发。',
+        '请检查 hub 到企业微信长连接地址的网络，以及 wecomBot 的 Bot ID 与 Secret；`sitewatch status` 可查看状态。',
+      ].join('\n'),
     );
   });
 
