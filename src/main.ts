@@ -134,6 +134,8 @@ export async function createApp(config: Config, log: Logger, o: AppOptions = {})
       log,
     });
     teardown.add('transport status', () => status.stop());
+    // A login or a lost connection shows at once, not at the next interval.
+    chat.onState(() => void status.touch());
 
     let webUrl: string | null = null;
     return {

@@ -14,6 +14,8 @@ export interface StatusReporter {
   start(): Promise<void>;
   /** Stop writing, let a write in flight finish, and remove this hub's rows; safe twice or before start(). */
   stop(): Promise<void>;
+  /** Write now (a transport's state changed), unless not started or a write is in flight. */
+  touch(): Promise<void>;
   /** Resolves when the write in flight, if any, is done. */
   settled(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export function createStatusReporter(o: {
       starting = null;
       await forgetHub(ds, hub);
     },
+    touch: () => (timer && !stopping ? report() : Promise.resolve()),
     settled: async () => {
       await inFlight;
     },

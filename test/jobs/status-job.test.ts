@@ -131,6 +131,21 @@ describeEachEngine('status reporter', (db) => {
     await reporter.settled();
     expect((await rows(ds)).map((r) => r.updatedAt)).toEqual([NOW, NOW, NOW]);
 
+    // A state change is written at once (touch), between two intervals.
+    clock = NOW + 5 * S;
+    const standby = wecom.health() as TransportHealth;
+    wecom.set({ ...standby, state: 'authenticated', since: clock, holder: null });
+    await reporter.touch();
+    expect((await rows(ds))[1]).toMatchObject({
+      state: 'authenticated',
+      since: clock,
+      holder: null,
+      updatedAt: clock,
+    });
+    wecom.set(standby);
+    await reporter.touch();
+    clock = NOW + 14_999;
+
     // The first interval: the same state keeps its since; the numbers are the new ones.
     clock = NOW + 15 * S;
     wechat.set({ state: 'scanning', lastMessageAt: null, queueLength: 2, restarts: 0 });
