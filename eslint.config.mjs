@@ -37,7 +37,7 @@ const LAYERS = [
       'src/outbox',
     ],
   },
-  { name: 'domain', folders: ['src/alarms', 'src/admin'] },
+  { name: 'domain', folders: ['src/alarms', 'src/admin', 'src/nlu'] },
   { name: 'presentation', folders: ['commands', 'src/notify'] },
   // What every chat transport shares: the message path, the outgoing queue, the ChatTransport interface.
   { name: 'chat machinery', folders: ['src/chat'] },

@@ -3,6 +3,8 @@ import { createRegistry, type Registry } from '../src/registry';
 import type { ChartOption } from '../src/types/chart-option';
 import { alarmCountsChart } from './alarm-counts';
 import { businessTrendChart } from './business-trend';
+import { comparisonChart } from './comparison';
+import { rankingChart } from './ranking';
 import { serverCpuChart } from './server-cpu';
 import { serverDiskChart } from './server-disk';
 import { serverMemChart } from './server-mem';
@@ -17,6 +19,8 @@ export const chartBuilders = [
   siteOverviewChart,
   businessTrendChart,
   alarmCountsChart,
+  comparisonChart,
+  rankingChart,
 ] as const;
 
 type RegisteredChart = (typeof chartBuilders)[number];

@@ -1,12 +1,12 @@
 // Command "告警" (alarms): active alarms of one site or of every site visible here, newest first, capped with the total.
 import type { Site } from '../entities';
-import { duration, siteLabel, siteZone, when } from '../src/present/format';
-import { activeAlarms } from '../src/queries';
+import { siteLabel } from '../src/present/format';
 import { requestSites, resolveSite } from './access';
+import { ALARMS_SHOWN, activeAlarmReplies } from './answers/alarms';
 import { text } from './reply';
 import type { Command } from './types';
 
-export const ALARMS_SHOWN = 10;
+export { ALARMS_SHOWN };
 
 export const alarmsCommand: Command = {
   name: '告警',
@@ -15,7 +15,6 @@ export const alarmsCommand: Command = {
   summary: `当前活动告警（最新 ${ALARMS_SHOWN} 条）；不写局点则列出所有可查询局点的告警。`,
   examples: ['告警', '告警 BJ01'],
   async run(ctx) {
-    const { deps } = ctx;
     let sites: Site[];
     let scope: string;
     if (ctx.args.trim() === '') {
@@ -30,28 +29,6 @@ export const alarmsCommand: Command = {
       sites = [r.site];
       scope = siteLabel(r.site);
     }
-    const now = deps.now();
-    const res = await activeAlarms(
-      deps.ds,
-      sites.map((s) => s.id),
-      now,
-      ALARMS_SHOWN,
-    );
-    if (res.total === 0) return [text(`${scope}没有活动告警。`)];
-    const byId = new Map(sites.map((s) => [s.id, s]));
-    const many = sites.length > 1;
-    const lines = res.alarms.map((a) => {
-      const site = byId.get(a.siteId)!;
-      const tz = siteZone(site, deps.config);
-      const where = many ? `【${site.name}】` : '';
-      return `#${a.id} ${where}${a.node} ${a.name}：${shorten(a.description)}（${when(a.raisedAt, tz)} 起，已 ${duration(a.openMs)}）`;
-    });
-    const shown = res.total > res.alarms.length ? `，显示最新 ${res.alarms.length} 条` : '';
-    return [text(`${scope}活动告警 ${res.total} 条${shown}：\n${lines.join('\n')}`)];
+    return activeAlarmReplies(ctx, sites, scope);
   },
 };
-
-function shorten(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > 80 ? `${one.slice(0, 79)}…` : one;
-}

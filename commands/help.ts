@@ -1,4 +1,5 @@
-// Command "帮助" (help, ?): lists every command with its usage and what it does, and 绑定, which is answered before the router.
+// Command "帮助" (help, ?): lists every command with its usage and what it does, and 绑定, which is answered before the router, then example questions.
+import { QUESTION_EXAMPLES } from './answers/help';
 import { text } from './reply';
 import type { Command } from './types';
 
@@ -31,7 +32,10 @@ export function createHelpCommand(list: () => readonly Command[]): Command {
         const aliases = c.aliases.length ? `（${c.aliases.join('/')}）` : '';
         return `${c.usage}${aliases} — ${c.summary}`;
       });
-      return [text(`Sitewatch 命令：\n${lines.join('\n')}\n局点可写代码、名称或其中一部分。`)];
+      const ask = `也可以这样问：${QUESTION_EXAMPLES.map((q) => `“${q}”`).join('、')}`;
+      return [
+        text(`Sitewatch 命令：\n${lines.join('\n')}\n局点可写代码、名称或其中一部分。\n${ask}`),
+      ];
     },
   };
 }

@@ -1,4 +1,4 @@
-// Resolving a server argument (name or IP) among the servers of the sites visible to a request, and the hours argument.
+// Resolving a server argument (full name, IP, or an unambiguous part of the name) among the servers of the sites visible to a request, and the hours argument.
 import type { Site } from '../entities';
 import { findServers, type ServerRef } from '../src/queries';
 import { refuse, requestSites } from './access';
@@ -11,7 +11,12 @@ export const HOURS_MAX = 720;
 export type ResolvedServer =
   { ok: true; server: ServerRef; site: Site; hours: number } | { ok: false; replies: Reply[] };
 
-/** Parse '<server> [hours]' and find the server among the request's sites. */
+/**
+ * Parse '<server> [hours]' and find the server among the request's sites (findServers: full name
+ * or IP, else a part of the name such as 'bj-app01' for 'BJ-CMCC-app01'). Several matches are
+ * answered with the candidates; servers of other sites are never mentioned, so a server the
+ * caller may not see is answered exactly like one that does not exist.
+ */
 export async function resolveServer(
   ctx: CommandContext,
   command: string,

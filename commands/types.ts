@@ -7,7 +7,12 @@ import type { ChartOption } from '../src/types/chart-option';
 export type Reply =
   | { kind: 'text'; text: string }
   /** A PNG chart; `alt` is the text shown where images are not possible (console, logs). */
-  | { kind: 'image'; png: Buffer; name: string; alt: string };
+  | { kind: 'image'; png: Buffer; name: string; alt: string }
+  /**
+   * A chart as its ECharts option, for a client that draws it itself (the portal's ask box); only
+   * produced when `CommandDeps.chartOptions` is true and there is no renderer. `alt` as for images.
+   */
+  | { kind: 'chart'; option: ChartOption; name: string; alt: string };
 
 /** Who asks: a Sitewatch user (the WeChat contact bound to them, or `--as` on the console). */
 export interface Caller {
@@ -33,6 +38,11 @@ export interface CommandDeps {
   log: Logger;
   /** Renders a chart option to PNG (the worker pool); null where images are not wanted. */
   renderChart: ((option: ChartOption) => Promise<Buffer>) | null;
+  /**
+   * Without a renderer, answer charts as their options (Reply kind 'chart') for a client that
+   * draws them; default false: no chart at all when there is no renderer.
+   */
+  chartOptions?: boolean;
   now: () => number;
 }
 

@@ -1,8 +1,8 @@
 // The chat transports, in an explicit registry: each makes its transport from the config and the shared message path; the hub starts those its config runs.
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
-import { createCommandRegistry } from '../commands/registry';
-import { type CommandRouter, createCommandRouter } from '../commands/router';
+import { createAssistant } from '../commands/assistant';
+import type { CommandRouter } from '../commands/router';
 import type { CommandDeps } from '../commands/types';
 import { dbResolvers, loginResolvers } from './chat/directory';
 import { createMessageHandler } from './chat/handler';
@@ -175,7 +175,7 @@ export function createChat(o: {
   leases?: Leases | null;
 }): Chat {
   const { config, ds, log, now } = o;
-  const router = createCommandRouter(createCommandRegistry(), {
+  const router = createAssistant({
     ds,
     config,
     log,

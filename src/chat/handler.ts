@@ -57,7 +57,8 @@ export function createMessageHandler(deps: {
       );
       return text(UNBOUND_HINT);
     }
-    if (meta.working && deps.router.charts(msg)) meta.working();
-    return deps.router.handle(msg, caller, room);
+    // A direct chat is one conversation; in a room, each person is one.
+    const conversation = `${meta.transport}:${room ? `room:${room.id}` : 'direct'}:${caller.login}`;
+    return deps.router.handle(msg, caller, room, { conversation, working: meta.working });
   };
 }

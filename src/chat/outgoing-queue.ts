@@ -1,4 +1,5 @@
 // A transport's outgoing messages: rate-limited per chat and overall, retried with backoff, long text split, order kept per chat.
+import { sendable } from '../../commands/reply';
 import type { Reply } from '../../commands/types';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
@@ -132,7 +133,8 @@ export function createOutgoingQueue(o: OutgoingQueueOptions): OutgoingQueue {
   }
 
   return {
-    send(chatId, deliver, reply) {
+    send(chatId, deliver, given) {
+      const reply = sendable(given);
       const parts =
         reply.kind === 'text'
           ? splitText(reply.text, maxTextLength).map((text): Reply => ({ kind: 'text', text }))

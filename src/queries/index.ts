@@ -4,4 +4,6 @@ export * from './status';
 export * from './business';
 export * from './alarms';
 export * from './servers';
+export * from './alarm-history';
+export * from './site-figures';
 export { placeholders, num, latest, likeEscape } from './sql';

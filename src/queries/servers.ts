@@ -1,6 +1,6 @@
-// Read model: finding a server by name or IP among some sites, and its cpu / memory / disk points over a time range.
+// Read model: finding a server by name, IP or a part of its name among some sites, and its cpu / memory / disk points over a time range.
 import type { DataSource } from 'typeorm';
-import { likeEscape, num, placeholders } from './sql';
+import { num, placeholders } from './sql';
 
 export interface ServerRef {
   id: number;
@@ -26,31 +26,75 @@ function ref(r: Record<string, unknown>): ServerRef {
   };
 }
 
+/** Where a server name splits into parts: 'BJ-CMCC-app01' is bj, cmcc, app01. */
+const NAME_SEPARATORS = /[\s\-_.:/]+/;
+
+const nameParts = (s: string) => s.toLowerCase().split(NAME_SEPARATORS).filter(Boolean);
+
 /**
- * Servers of the given sites whose name (case-insensitive) or IP equals `term`; when none does,
- * those whose name or IP contains it. Ordered by name, then id.
+ * Whether the parts of `term` appear in `name`'s parts in order, each inside a part of its own:
+ * 'bj-app01', 'cmcc-app', 'app01' and 'p01' are parts of 'BJ-CMCC-app01'. Every substring of the
+ * name is such a part too.
  */
+export function isNamePart(name: string, term: string): boolean {
+  const want = nameParts(term);
+  if (want.length === 0) return false;
+  let i = 0;
+  // Greedy: taking the earliest name part that holds the next term part never loses a match.
+  for (const p of nameParts(name)) if (i < want.length && p.includes(want[i])) i++;
+  return i === want.length;
+}
+
+/** By name (case-insensitive, the same on every engine), then id. */
+function byName(a: ServerRef, b: ServerRef): number {
+  const x = a.name.toLowerCase();
+  const y = b.name.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a.id - b.id;
+}
+
+/**
+ * Match `term` among `servers` (case-insensitive): those whose full name or IP equals it; when none
+ * does, those of which it is a part of the name (isNamePart) or of the IP. Ordered by name, then id.
+ */
+export function matchServers(servers: readonly ServerRef[], term: string): ServerRef[] {
+  const t = term.trim().toLowerCase();
+  if (t === '') return [];
+  const exact = servers.filter((s) => s.name.toLowerCase() === t || s.ip.toLowerCase() === t);
+  const found = exact.length
+    ? exact
+    : servers.filter((s) => s.ip.toLowerCase().includes(t) || isNamePart(s.name, t));
+  return [...found].sort(byName);
+}
+
+/** The servers of the given sites matching `term` (matchServers). */
 export async function findServers(
   ds: DataSource,
   siteIds: readonly number[],
   term: string,
 ): Promise<ServerRef[]> {
-  const t = term.trim().toLowerCase();
-  if (siteIds.length === 0 || t === '') return [];
-  const cols = 'id, site_id, name, ip, os_name, os_version, uptime_seconds, uptime_at';
-  const inSites = `site_id IN (${placeholders(siteIds.length)})`;
-  const exact: Record<string, unknown>[] = await ds.query(
-    `SELECT ${cols} FROM server WHERE ${inSites} AND (LOWER(name) = ? OR ip = ?) ORDER BY name, id`,
-    [...siteIds, t, t],
+  if (siteIds.length === 0 || term.trim() === '') return [];
+  const rows: Record<string, unknown>[] = await ds.query(
+    `SELECT id, site_id, name, ip, os_name, os_version, uptime_seconds, uptime_at
+       FROM server WHERE site_id IN (${placeholders(siteIds.length)})`,
+    [...siteIds],
   );
-  if (exact.length > 0) return exact.map(ref);
-  const like = `%${likeEscape(t)}%`;
-  const partial: Record<string, unknown>[] = await ds.query(
-    `SELECT ${cols} FROM server WHERE ${inSites}
-        AND (LOWER(name) LIKE ? ESCAPE '!' OR ip LIKE ? ESCAPE '!') ORDER BY name, id`,
-    [...siteIds, like, like],
+  return matchServers(rows.map(ref), term);
+}
+
+/** The server `serverId` if it belongs to one of the given sites, else null (as if it did not exist). */
+export async function serverOf(
+  ds: DataSource,
+  siteIds: readonly number[],
+  serverId: number,
+): Promise<ServerRef | null> {
+  if (siteIds.length === 0 || !Number.isSafeInteger(serverId)) return null;
+  const rows: Record<string, unknown>[] = await ds.query(
+    `SELECT id, site_id, name, ip, os_name, os_version, uptime_seconds, uptime_at FROM server
+      WHERE id = ? AND site_id IN (${placeholders(siteIds.length)})`,
+    [serverId, ...siteIds],
   );
-  return partial.map(ref);
+  return rows.length > 0 ? ref(rows[0]) : null;
 }
 
 export interface CpuPoint {

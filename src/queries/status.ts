@@ -2,7 +2,7 @@
 import type { DataSource } from 'typeorm';
 import type { Site } from '../../entities';
 import { activeAlarmCounts, DEFAULT_STALE_AFTER_MS } from './sites';
-import { latest, num } from './sql';
+import { latest, num, placeholders } from './sql';
 
 export interface ServerStatus {
   id: number;
@@ -89,35 +89,46 @@ function readingsOf(
   };
 }
 
-/** Every server of the site (by name) with its latest readings and stale flag. */
-export async function siteStatus(
+/** A server's status with the site it belongs to. */
+export interface SiteServerStatus extends ServerStatus {
+  siteId: number;
+}
+
+/**
+ * Every server of the given sites (by name, then id) with its latest readings and stale flag: what
+ * 状态 shows per site, across sites for the rankings.
+ */
+export async function serverStatuses(
   ds: DataSource,
-  site: Site,
+  siteIds: readonly number[],
   now: number,
   staleAfterMs = DEFAULT_STALE_AFTER_MS,
-): Promise<SiteStatus> {
-  // One statement per table for all the site's servers: each newest sample is found by an index
+): Promise<SiteServerStatus[]> {
+  if (siteIds.length === 0) return [];
+  const ids = [...siteIds];
+  const inSites = `s.site_id IN (${placeholders(ids.length)})`;
+  // One statement per table for all the sites' servers: each newest sample is found by an index
   // seek per server (newest first on the primary key, LIMIT 1: MariaDB turns MAX() here into a scan).
   const latestOf = (table: string, cols: string) =>
     `SELECT t.server_id, t.sampled_at, ${cols} FROM server s
       JOIN ${table} t ON t.server_id = s.id
        AND t.sampled_at = (SELECT x.sampled_at FROM ${table} x WHERE x.server_id = s.id
                            ORDER BY x.sampled_at DESC LIMIT 1)
-     WHERE s.site_id = ?`;
-  const [servers, cpu, mem, disk, alarms] = await Promise.all([
-    ds.query('SELECT id, name, ip FROM server WHERE site_id = ? ORDER BY name, id', [
-      site.id,
-    ]) as Promise<Record<string, unknown>[]>,
-    ds.query(latestOf('cpu_sample', 't.user_pct, t.sys_pct, t.io_pct'), [site.id]) as Promise<
+     WHERE ${inSites}`;
+  const [servers, cpu, mem, disk] = await Promise.all([
+    ds.query(
+      `SELECT id, site_id, name, ip FROM server s WHERE ${inSites} ORDER BY name, id`,
+      ids,
+    ) as Promise<Record<string, unknown>[]>,
+    ds.query(latestOf('cpu_sample', 't.user_pct, t.sys_pct, t.io_pct'), ids) as Promise<
       Record<string, unknown>[]
     >,
-    ds.query(latestOf('mem_sample', 't.used_bytes, t.total_bytes'), [site.id]) as Promise<
+    ds.query(latestOf('mem_sample', 't.used_bytes, t.total_bytes'), ids) as Promise<
       Record<string, unknown>[]
     >,
-    ds.query(latestOf('disk_sample', 't.mount, t.used_bytes, t.total_bytes'), [site.id]) as Promise<
+    ds.query(latestOf('disk_sample', 't.mount, t.used_bytes, t.total_bytes'), ids) as Promise<
       Record<string, unknown>[]
     >,
-    activeAlarmCounts(ds, [site.id]),
   ]);
   const group = (rows: Record<string, unknown>[]) => {
     const m = new Map<number, Record<string, unknown>[]>();
@@ -130,16 +141,31 @@ export async function siteStatus(
     return m;
   };
   const [cpuBy, memBy, diskBy] = [group(cpu), group(mem), group(disk)];
-  const out: ServerStatus[] = servers.map((s) => {
+  return servers.map((s) => {
     const id = Number(s.id);
     const r = readingsOf(cpuBy.get(id)?.[0], memBy.get(id)?.[0], diskBy.get(id) ?? []);
     return {
       id,
+      siteId: Number(s.site_id),
       name: String(s.name),
       ip: String(s.ip),
       ...r,
       stale: r.lastSeenAt === null || now - r.lastSeenAt > staleAfterMs,
     };
   });
+}
+
+/** Every server of the site (by name) with its latest readings and stale flag. */
+export async function siteStatus(
+  ds: DataSource,
+  site: Site,
+  now: number,
+  staleAfterMs = DEFAULT_STALE_AFTER_MS,
+): Promise<SiteStatus> {
+  const [servers, alarms] = await Promise.all([
+    serverStatuses(ds, [site.id], now, staleAfterMs),
+    activeAlarmCounts(ds, [site.id]),
+  ]);
+  const out: ServerStatus[] = servers.map(({ siteId: _siteId, ...s }) => s);
   return { site, servers: out, activeAlarms: alarms.get(site.id) ?? 0 };
 }

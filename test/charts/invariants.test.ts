@@ -62,6 +62,23 @@ const SAMPLES: { [N in ChartName]: ChartDataByName[N] } = {
     ],
     perNode: Array.from({ length: 12 }, (_, i) => ({ node: `node${i}`, count: 12 - i })),
   },
+  comparison: {
+    subject: '2026-11-24',
+    columns: ['北京一号', '上海移动'],
+    groups: [
+      { label: '开通', values: [140, 100] },
+      { label: '调用', values: [54_000, null] },
+    ],
+  },
+  ranking: {
+    subject: 'CPU',
+    percent: true,
+    items: [
+      { name: 'app01（上海移动）', value: 80 },
+      { name: 'db01（北京一号）', value: 45, stale: true },
+      { name: 'app01（北京一号）', value: 15 },
+    ],
+  },
 };
 
 const NO_DATA: Record<Lang, string> = { zh: '暂无数据', en: 'No data' };

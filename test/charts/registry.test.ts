@@ -1,4 +1,4 @@
-// Tests of the chart registry: all six builders by name, duplicates rejected, every builder drawn from plain data.
+// Tests of the chart registry: all eight builders by name, duplicates rejected, every builder drawn from plain data.
 import { serverCpuChart } from '../../charts/server-cpu';
 import { buildChart, chartBuilders, createChartRegistry } from '../../charts/registry';
 import type { ChartContext } from '../../charts/types';
@@ -7,7 +7,7 @@ import { expectPureJson, mainTitle, renderSvg } from './helpers';
 const zh: ChartContext = { lang: 'zh', tz: 'Asia/Shanghai' };
 
 describe('chart registry', () => {
-  it('lists all six charts by name', () => {
+  it('lists all eight charts by name', () => {
     const r = createChartRegistry();
     expect(r.list().map((b) => b.name)).toEqual([
       'server-cpu',
@@ -16,6 +16,8 @@ describe('chart registry', () => {
       'site-overview',
       'business-trend',
       'alarm-counts',
+      'comparison',
+      'ranking',
     ]);
     for (const b of chartBuilders) expect(r.require(b.name)).toBe(b);
     expect(r.require('server-cpu')).toBe(serverCpuChart);
@@ -72,6 +74,12 @@ describe('chart registry', () => {
         },
         zh,
       ),
+      buildChart(
+        'comparison',
+        { subject: 's', columns: ['a', 'b'], groups: [{ label: 'g', values: [1, 2] }] },
+        zh,
+      ),
+      buildChart('ranking', { subject: 's', percent: false, items: [{ name: 'a', value: 1 }] }, zh),
     ];
     for (const o of options) {
       expectPureJson(o);

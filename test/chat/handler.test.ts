@@ -48,10 +48,14 @@ describe('message handler', () => {
     ]);
   });
 
-  it('announces a chart only for a bound caller whose command draws one, before the router runs', async () => {
+  it('hands the router the conversation and the chart announcement of a bound caller only', async () => {
     const events: string[] = [];
     const router: CommandRouter = {
-      handle: async (text) => (events.push(`handle ${text}`), [{ kind: 'text', text: 'ok' }]),
+      handle: async (text, _caller, room, o) => {
+        events.push(`handle ${text} in ${o?.conversation}`);
+        if (text.startsWith('状态')) o?.working?.();
+        return [{ kind: 'text', text: 'ok' }];
+      },
       charts: (text) => text.startsWith('状态'),
     };
     const { log } = captureLog();
@@ -59,8 +63,17 @@ describe('message handler', () => {
     const caller = { userId: 1, login: 'li.lei', displayName: '李雷', role: 'operator' as const };
     const m = { ...meta, working: () => events.push('working') };
     await handle('状态 BJ01', caller, null, m);
-    await handle('局点', caller, null, m);
+    await handle(
+      '局点',
+      caller,
+      { transport: 'wechat', id: 'r1', topic: '运维群', siteIds: [] },
+      m,
+    );
     await handle('状态 BJ01', null, null, m);
-    expect(events).toEqual(['working', 'handle 状态 BJ01', 'handle 局点']);
+    expect(events).toEqual([
+      'handle 状态 BJ01 in wechat:direct:li.lei',
+      'working',
+      'handle 局点 in wechat:room:r1:li.lei',
+    ]);
   });
 });

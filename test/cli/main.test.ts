@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { urlDatabases } from '../helpers/db';
 import { cli } from '../helpers/cli';
+import { OFFTOPIC_TEXT } from '../../commands/natural';
 import { dayKey } from '../../src/time';
 
 const engines = urlDatabases('sitewatch CLI');
@@ -147,10 +148,17 @@ describe.each(engines)('sitewatch CLI [$name]', ({ open }) => {
       code: 1,
       stderr: 'sitewatch: No user "ghost".\n',
     });
-    const chat = await cli(['chat', '--as', 'li.lei'], env, '帮助\nfoo\n');
+    const chat = await cli(
+      ['chat', '--as', 'li.lei'],
+      env,
+      '帮助\nfoo\napp1 最近6小时cpu\n换成内存\n',
+    );
     expect(chat.code).toBe(0);
     expect(chat.stdout).toContain('Sitewatch 命令：\n帮助（help/?） — 列出所有命令。\n');
-    expect(chat.stdout.endsWith('没有这个命令。发送“帮助”查看可用命令。\n')).toBe(true);
+    // foo names nothing Sitewatch knows; 换成内存 re-asks the question before it with memory.
+    expect(chat.stdout).toContain(
+      `${OFFTOPIC_TEXT}\napp1（一号局点）近 6 小时 CPU：暂无数据。\napp1（一号局点）近 6 小时内存：暂无数据。\n`,
+    );
   });
 
   it('exits 1 when a site fails and 2 on bad usage', async () => {

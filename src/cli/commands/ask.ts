@@ -2,8 +2,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
-import { createCommandRegistry } from '../../../commands/registry';
-import { createCommandRouter } from '../../../commands/router';
+import { createAssistant } from '../../../commands/assistant';
 import { findUserByLogin } from '../../admin/chat-bindings';
 import { consoleTransport } from '../../chat-transports';
 import { SitewatchError } from '../../errors';
@@ -25,7 +24,7 @@ export function registerAsk(program: Command, ctx: CliContext): void {
       renderChart = async (option: Record<string, unknown>) =>
         renderPng(option, SIZES.chat, family);
     }
-    const router = createCommandRouter(createCommandRegistry(), {
+    const router = createAssistant({
       ds,
       config: cfg,
       log,

@@ -1,6 +1,7 @@
 // The console as a chat transport (`sitewatch ask|chat`): the person typing is the user named by --as; replies printed, charts written to --out.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sendable } from '../../../commands/reply';
 import type { Reply } from '../../../commands/types';
 import type { ChatInbox, ChatTransport, TransportState } from '../../chat/transport';
 import { SitewatchError } from '../../errors';
@@ -30,7 +31,7 @@ export function createConsoleTransport(o: ConsoleTransportOptions): ConsoleTrans
   let images = 0;
 
   const print = (replies: Reply[]) => {
-    for (const r of replies) {
+    for (const r of replies.map(sendable)) {
       if (r.kind === 'text') o.write(`${r.text}\n`);
       else if (!o.outDir) o.write(`[image] ${r.alt}\n`);
       else {

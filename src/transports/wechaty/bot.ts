@@ -12,6 +12,7 @@ import {
   type Wechaty,
   type WechatyOptions,
 } from 'wechaty';
+import { sendable } from '../../../commands/reply';
 import type { Reply } from '../../../commands/types';
 import { aliasForLogin } from '../../admin/chat-bindings';
 import { HANDLER_FAILED_TEXT } from '../../chat/inbox';
@@ -144,7 +145,8 @@ export function createWechatBot(o: WechatBotOptions): WechatBot {
 
   const deliverTo =
     (conversation: Room | Contact) =>
-    async (part: Reply): Promise<void> => {
+    async (reply: Reply): Promise<void> => {
+      const part = sendable(reply);
       if (part.kind === 'text') await conversation.say(part.text);
       else await conversation.say(FileBox.fromBase64(part.png.toString('base64'), part.name));
     };

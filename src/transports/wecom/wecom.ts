@@ -1,6 +1,7 @@
 // The WeCom transport: the intelligent robot's long connection (official @wecom/aibot-node-sdk WSClient), held by one hub under a lease; answers by stream with chart images, pushes through sendMessage.
 import { createHash } from 'node:crypto';
 import { WSAuthFailureError, WSClient, generateReqId, type WsFrame } from '@wecom/aibot-node-sdk';
+import { sendable } from '../../../commands/reply';
 import type { Reply } from '../../../commands/types';
 import { HANDLER_FAILED_TEXT } from '../../chat/inbox';
 import { type OutgoingQueue, sendInOrder } from '../../chat/outgoing-queue';
@@ -385,9 +386,10 @@ export function createWecomBot(o: WecomBotOptions): WecomBot {
   async function finish(
     frame: WsFrame,
     streamId: string,
-    replies: Reply[],
+    given: Reply[],
     chatId: string,
   ): Promise<void> {
+    const replies = given.map(sendable);
     const texts = replies.filter((r) => r.kind === 'text').map((r) => r.text);
     const images = replies.filter(
       (r): r is Extract<Reply, { kind: 'image' }> => r.kind === 'image',
@@ -415,7 +417,8 @@ export function createWecomBot(o: WecomBotOptions): WecomBot {
   }
 
   function deliverTo(chatId: string) {
-    return async (part: Reply): Promise<void> => {
+    return async (reply: Reply): Promise<void> => {
+      const part = sendable(reply);
       if (!canPush())
         throw new SitewatchError('BOT_OFFLINE', `The WeCom robot is not connected (${state}).`);
       try {

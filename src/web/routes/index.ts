@@ -6,6 +6,7 @@ import { adminSitesRoutes } from './admin-sites';
 import { adminStatusRoutes } from './admin-status';
 import { adminUsersRoutes } from './admin-users';
 import { alarmsRoutes } from './alarms';
+import { askRoutes } from './ask';
 import { authRoutes } from './auth';
 import { chartLinksRoutes } from './chart-links';
 import { ingestRoutes } from './ingest';
@@ -29,4 +30,5 @@ export const webRoutes: readonly WebRoute[] = createRegistry<WebRoute>('web rout
   adminOutboxRoutes,
   adminStatusRoutes,
   chartLinksRoutes,
+  askRoutes,
 ]).list();

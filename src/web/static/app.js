@@ -1,4 +1,4 @@
-// Sitewatch portal client: draws chart options from the API with ECharts, sorts tables, sends actions with the CSRF token.
+// Sitewatch portal client: draws chart options from the API with ECharts, sorts tables, sends actions with the CSRF token, and runs the ask box.
 /* global window, document, fetch, URL, Element */
 (function () {
   'use strict';
@@ -184,6 +184,142 @@
     });
   }
 
+  var echartsLoading = null;
+  /** ECharts, loaded on demand where the page did not include it (an ask-box answer may hold a chart). */
+  function loadEcharts() {
+    if (window.echarts) return Promise.resolve();
+    if (!echartsLoading) {
+      echartsLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement('script');
+        script.src = '/static/vendor/echarts.min.js';
+        script.onload = function () {
+          resolve();
+        };
+        script.onerror = function () {
+          echartsLoading = null;
+          reject(new Error('echarts'));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return echartsLoading;
+  }
+
+  /** Forget the charts drawn inside `root` (an ask-box entry being removed). */
+  function disposeCharts(root) {
+    root.querySelectorAll('[id]').forEach(function (el) {
+      if (!charts[el.id]) return;
+      charts[el.id].dispose();
+      delete charts[el.id];
+    });
+  }
+
+  /** The ask box's answers shown at once. */
+  var ASK_KEEP = 10;
+
+  /**
+   * The ask box (问一问) of every page: post the question to /api/ask, show the texts as text (line
+   * breaks kept) and draw the charts from their options, the way the page charts are drawn.
+   */
+  function initAsk() {
+    var form = document.getElementById('ask-form');
+    var panel = document.getElementById('ask-answer');
+    if (!form || !panel) return;
+    var list = document.getElementById('ask-log');
+    var input = form.elements.namedItem('text');
+    var button = form.querySelector('button[type="submit"]');
+    var asked = 0;
+
+    function show(box, answer, n) {
+      box.textContent = '';
+      var drawn = [];
+      (answer.replies || []).forEach(function (r, i) {
+        if (r.kind === 'chart') {
+          var el = document.createElement('div');
+          el.className = 'chart small ask-chart';
+          el.id = 'ask-chart-' + n + '-' + i;
+          el.setAttribute('role', 'img');
+          el.setAttribute('aria-label', r.alt);
+          box.appendChild(el);
+          drawn.push(
+            loadEcharts()
+              .then(function () {
+                return draw(el, r.option);
+              })
+              .catch(function () {
+                el.textContent = r.alt;
+              }),
+          );
+        } else {
+          var p = document.createElement('div');
+          p.className = 'ask-text';
+          p.textContent = r.text;
+          box.appendChild(p);
+        }
+      });
+      if (answer.omitted) {
+        var more = document.createElement('div');
+        more.className = 'muted';
+        more.textContent = (form.getAttribute('data-omitted') || '{n}').replace(
+          '{n}',
+          String(answer.omitted),
+        );
+        box.appendChild(more);
+      }
+      return Promise.all(drawn);
+    }
+
+    document.getElementById('ask-clear').addEventListener('click', function () {
+      disposeCharts(list);
+      list.textContent = '';
+      panel.hidden = true;
+    });
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var question = input.value.trim();
+      if (!question || form.getAttribute('aria-busy') === 'true') return;
+      var n = ++asked;
+      var entry = document.createElement('div');
+      entry.className = 'ask-entry';
+      var q = document.createElement('div');
+      q.className = 'ask-q';
+      q.textContent = question;
+      var box = document.createElement('div');
+      box.className = 'ask-a';
+      box.textContent = form.getAttribute('data-busy') || '';
+      entry.appendChild(q);
+      entry.appendChild(box);
+      list.appendChild(entry);
+      while (list.children.length > ASK_KEEP) {
+        disposeCharts(list.firstElementChild);
+        list.removeChild(list.firstElementChild);
+      }
+      panel.hidden = false;
+      form.setAttribute('aria-busy', 'true');
+      button.disabled = true;
+      api('POST', '/api/ask', { text: question })
+        .then(function (answer) {
+          input.value = '';
+          return show(box, answer, n);
+        })
+        .catch(function (e) {
+          box.className = 'ask-a error';
+          box.textContent = (form.getAttribute('data-failed') || '{message}').replace(
+            '{message}',
+            e.message,
+          );
+        })
+        .then(function () {
+          form.removeAttribute('aria-busy');
+          entry.setAttribute('data-done', '1');
+          button.disabled = false;
+          input.focus();
+          entry.scrollIntoView({ block: 'nearest' });
+        });
+    });
+  }
+
   window.addEventListener('resize', function () {
     Object.keys(charts).forEach(function (k) {
       charts[k].resize();
@@ -195,5 +331,6 @@
     initRangePicker();
     initActions();
     initSilenceForm();
+    initAsk();
   });
 })();

@@ -1,10 +1,11 @@
 // End to end on real Wechaty (puppet-mock): binding by code, then real commands with text and PNG replies, rooms.
-import { createCommandRegistry } from '../../../commands/registry';
-import { createCommandRouter } from '../../../commands/router';
+import { createAnswerRegistry } from '../../../commands/answers/registry';
+import { createAssistant } from '../../../commands/assistant';
 import { RoomSubscription } from '../../../entities';
 import { createBindCode } from '../../../src/admin/bind-codes';
 import { dbResolvers } from '../../../src/chat/directory';
 import { BIND_FAILED, UNBOUND_HINT, createMessageHandler } from '../../../src/chat/handler';
+import type { Intent } from '../../../src/nlu/types';
 import { describeEachEngine, resetDb } from '../../helpers/db';
 import { NOW, seed, testDeps } from '../../commands/seed';
 import { type Harness, removeHarnessDir, startHarness, waitFor } from './harness';
@@ -22,7 +23,7 @@ describeEachEngine('wechat end to end', (db) => {
   async function start() {
     const s = await seed(db().ds);
     const { deps, logs } = testDeps(db().ds);
-    const router = createCommandRouter(createCommandRegistry(), deps);
+    const router = createAssistant(deps);
     const handle = createMessageHandler({ ds: db().ds, router, log: deps.log, now: () => NOW });
     h = await startHarness({ handle, ...dbResolvers(db().ds, 'wechat') });
     return { s, logs, h };
@@ -91,5 +92,79 @@ describeEachEngine('wechat end to end', (db) => {
     alice.say(`@Sitewatch 昨日 ${s.sites.bj01.code}`, [h.me]).to(roomMock);
     await waitFor(() => got.length === 3, 'answer');
     expect(got[2].text.startsWith(`${s.sites.bj01.name}（${s.sites.bj01.code}）`)).toBe(true);
+  });
+
+  it('answers questions as staff write them, with follow-ups per person and per room', async () => {
+    const { s } = await start();
+    const bot = h!;
+    const bound = async (name: string, login: string) => {
+      const c = bot.mocker.createContact({ name });
+      const { code } = await createBindCode(db().ds, login, NOW - 60_000);
+      const dm = bot.inbox(c);
+      c.say(`绑定 ${code}`).to(bot.me);
+      await waitFor(() => dm.length === 1, `${name} bound`);
+      return { c, dm };
+    };
+    const li = await bound('Li', s.li.login);
+    const answers = createAnswerRegistry();
+    const { deps } = testDeps(db().ds);
+    const expected = async (intent: Intent) =>
+      (await answers.answer(intent, { caller: s.li, args: '', room: null, deps })).map((r) =>
+        r.kind === 'text' ? r.text : r.kind,
+      );
+    const day = (d: string) => ({ kind: 'day' as const, day: d });
+    const said = (dm: typeof li.dm, from: number) =>
+      dm.slice(from).map((m) => (m.kind === 'text' ? m.text : m.kind));
+
+    li.c.say('北京一号昨天开户多少').to(bot.me);
+    await waitFor(() => li.dm.length === 2, 'the answer');
+    expect(said(li.dm, 1)).toEqual(
+      await expected({
+        kind: 'figures',
+        sites: ['BJ01'],
+        figures: ['opens'],
+        time: day('2026-11-24'),
+      }),
+    );
+    li.c.say('前天呢').to(bot.me);
+    await waitFor(() => li.dm.length === 3, 'the follow-up');
+    expect(said(li.dm, 2)).toEqual(
+      await expected({
+        kind: 'figures',
+        sites: ['BJ01'],
+        figures: ['opens'],
+        time: day('2026-11-23'),
+      }),
+    );
+    li.c.say('那上海移动呢').to(bot.me);
+    await waitFor(() => li.dm.length === 4, 'another site');
+    expect(said(li.dm, 3)).toEqual(
+      await expected({
+        kind: 'figures',
+        sites: ['SH01'],
+        figures: ['opens'],
+        time: day('2026-11-23'),
+      }),
+    );
+
+    // In a room, the same person's conversation is another one: 前天呢 there has nothing to change.
+    const roomMock = bot.mocker.createRoom({ topic: '运维群', memberIdList: [bot.me.id, li.c.id] });
+    await db().ds.getRepository(RoomSubscription).insert({
+      roomTopic: '运维群',
+      roomId: null,
+      siteId: s.sites.bj01.id,
+      createdBy: s.admin.userId,
+      createdAt: NOW,
+    });
+    const inRoom = bot.inbox(roomMock);
+    li.c.say('@Sitewatch 前天呢', [bot.me]).to(roomMock);
+    await waitFor(() => inRoom.length === 1, 'room answer');
+    expect(inRoom[0].text).not.toBe(li.dm[3].text);
+    li.c.say('@Sitewatch 上海移动昨天开户多少', [bot.me]).to(roomMock);
+    await waitFor(() => inRoom.length === 2, 'room refusal');
+    li.c.say('@Sitewatch 火星移动昨天开户多少', [bot.me]).to(roomMock);
+    await waitFor(() => inRoom.length === 3, 'made-up site');
+    // SH01 is not the room's: answered like a made-up name.
+    expect(inRoom[1].text).toBe(inRoom[2].text);
   });
 });
