@@ -171,6 +171,9 @@ export function buildLexicon(source: LexiconSource): Lexicon {
     const code = normalise(s.code);
     const dash = code.indexOf('-');
     if (dash >= 2) addPart(code.slice(0, dash), s.code, true);
+    // The letters a numbered code starts with (BJ of BJ01), as staff shorten it.
+    const letters = /^([a-z]{2,})\d+$/.exec(code);
+    if (letters) addPart(letters[1], s.code, true);
   }
   const aliases = new Map<string, Building>();
   for (const v of source.servers) {

@@ -618,15 +618,12 @@ function read(s: string, lexicon: Lexicon, now: number, tz: string, hasPrevious:
     typos.length > 0;
   const ownIntent = INTENT_FLAGS.some((f) => flags.has(f)) || order !== null;
   const marked = flags.has('followup') || flags.has('replace') || flags.has('chart');
-  const slotsOnly =
-    !ownIntent &&
-    unknown.length === 0 &&
-    (sites.length > 0 ||
-      server !== null ||
-      times.length > 0 ||
-      figures.length > 0 ||
-      metrics.length > 0 ||
-      limit !== null);
+  // Without a marker (呢, 换成, 看看图), a text of slots alone is a follow-up when it changes where,
+  // when or how many (广州, 北京 最近3天), or only what (内存): one that names what AND where or
+  // when (北京一号昨天开户多少) is a question of its own.
+  const what = figures.length > 0 || metrics.length > 0;
+  const whereWhen = sites.length > 0 || server !== null || times.length > 0 || limit !== null;
+  const slotsOnly = !ownIntent && unknown.length === 0 && what !== whereWhen;
   const follows =
     hasPrevious &&
     (marked || slotsOnly || (flags.has('compare') && times.length > 0 && sites.length < 2));

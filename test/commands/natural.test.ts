@@ -126,6 +126,28 @@ describeEachEngine('questions through the bot', (db) => {
     );
   });
 
+  it('reads the letters of a numbered code as the one site they start, and lists them when several', async () => {
+    const all = ['opens', 'closes', 'totalUsers', 'calls', 'pushes', 'mo', 'mt'] as const;
+    const day = (d: string, site: string): Intent => ({
+      kind: 'figures',
+      sites: [site],
+      figures: [...all],
+      time: { kind: 'day', day: d },
+    });
+    expect(await ask('前天 BJ', s.li, null, 'a')).toEqual(
+      await direct(day('2026-11-23', 'BJ01'), s.li),
+    );
+    expect(await ask('11月20日 BJ', s.li, null, 'b')).toEqual(
+      await direct(day('2026-11-20', 'BJ01'), s.li),
+    );
+    expect(await ask('前天 BJ', s.wang, null, 'c')).toEqual(
+      await direct(day('2026-11-23', 'BJ02'), s.wang),
+    );
+    expect(await ask('前天 BJ', s.admin, null, 'd')).toEqual([
+      '“bj”对应多个：BJ01 北京一号、BJ02 北京二号，请说得更具体些。',
+    ]);
+  });
+
   it('forgets the last question after 10 minutes', async () => {
     await ask('北京一号昨天开户多少', s.li);
     clock = NOW + FOLLOW_UP_MS - 1;
