@@ -66,6 +66,17 @@ export const builtInAlarmDict: Record<string, AlarmDictEntry> = {
     action: '检查内存泄漏的进程，必要时重启服务',
   },
   SW_DISK_HIGH: { title: '磁盘使用率持续过高', severity: 'critical', action: '清理磁盘或扩容' },
+  SW_DISK_FILLING: {
+    title: '磁盘预计即将写满',
+    severity: 'major',
+    action:
+      '按近 7 天增长趋势磁盘将在数天内写满：清理日志与临时文件、检查异常增长的目录，或提前扩容',
+  },
+  SW_MEM_GROWTH: {
+    title: '内存持续增长未回落',
+    severity: 'major',
+    action: '疑似内存泄漏：找出内存持续增长的进程，安排重启或修复，必要时扩容内存',
+  },
 };
 
 const entrySchema = z.strictObject({

@@ -92,6 +92,12 @@ export const defaults = {
     diskPercent: 90,
     /** A cpu / memory / disk figure must stay over its threshold this long. */
     overMinutes: 15,
+    /** SW_DISK_FILLING: a mount over this use whose 7-day trend fills it within diskFillDays. */
+    diskFillPercent: 70,
+    diskFillDays: 3,
+    /** SW_MEM_GROWTH: memory over this use, growing without falling back, full within memGrowthDays. */
+    memGrowthPercent: 60,
+    memGrowthDays: 7,
   },
   notify: {
     /** Attempts per message before it is marked failed. */

@@ -79,6 +79,10 @@ export const configSchema = z.strictObject({
     memPercent: int(1, 100),
     diskPercent: int(1, 100),
     overMinutes: int(1),
+    diskFillPercent: int(1, 100),
+    diskFillDays: int(1, 365),
+    memGrowthPercent: int(1, 100),
+    memGrowthDays: int(1, 365),
   }),
   notify: z.strictObject({
     maxAttempts: int(1, 100),

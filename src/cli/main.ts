@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo';
 import { registerErrors } from './commands/errors';
 import { registerIngest } from './commands/ingest';
 import { registerOutbox } from './commands/outbox';
+import { registerReport } from './commands/report';
 import { registerSimulate } from './commands/simulate';
 import { registerSite } from './commands/site';
 import { registerStart } from './commands/start';
@@ -33,6 +34,7 @@ const COMMANDS = [
   registerErrors,
   registerAlarm,
   registerOutbox,
+  registerReport,
   registerStatus,
   registerStart,
   registerAgent,

@@ -37,6 +37,10 @@ const DEFAULTS: Config = {
     memPercent: 90,
     diskPercent: 90,
     overMinutes: 15,
+    diskFillPercent: 70,
+    diskFillDays: 3,
+    memGrowthPercent: 60,
+    memGrowthDays: 7,
   },
   notify: {
     maxAttempts: 8,

@@ -3,7 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { buildChart } from '../../charts/registry';
 import { csvField, reportCsv } from '../../src/web/routes/reports';
 import { describeEachEngine } from '../helpers/db';
-import { type WebSession, normalizedBody, getAs, openPortal } from './helpers';
+import { NOW, type WebSession, normalizedBody, getAs, openPortal } from './helpers';
+import ExcelJS from 'exceljs';
+import { Site } from '../../entities';
+import { alarmsRaisedBetween } from '../../src/queries/alarm-history';
+import { serverStatuses } from '../../src/queries/status';
+import { startOfDay } from '../../src/time';
 
 describe('csv fields', () => {
   it('neutralises formulas and quotes separators', () => {
@@ -180,6 +185,48 @@ describeEachEngine('web reports', (db) => {
     expect(res.rawPayload.equals(expected)).toBe(true);
   });
 
+  it('exports the report as a workbook: the CSV figures, the alarms raised in the days, the servers', async () => {
+    const page = await get('/sites/BJ01/report?from=2026-11-19&to=2026-11-24', admin);
+    expect(page.body).toContain(
+      '<a href="/sites/BJ01/report.xlsx?from=2026-11-19&amp;to=2026-11-24" id="xlsx-link" download>导出 Excel</a>',
+    );
+    const res = await get('/sites/BJ01/report.xlsx?from=2026-11-19&to=2026-11-24', admin);
+    expect([res.statusCode, res.statusCode === 200 ? '' : res.body]).toEqual([200, '']);
+    expect(res.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="BJ01-2026-11-19-2026-11-24.xlsx"',
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = (name: string) => {
+      const out: unknown[][] = [];
+      wb.getWorksheet(name)!.eachRow((r) => out.push((r.values as unknown[]).slice(1)));
+      return out;
+    };
+    expect(rows('每日业务')).toEqual([
+      ['日期', '开通', '退订', '总用户', '调用', '推送', '上行', '下行'],
+      ['2026-11-20', 100, 20, 10000, 50000, 40000, 3000, 6000],
+      ['2026-11-21', 110, 21, 10100, 51000, 40500, 3010, 6020],
+      ['2026-11-22', 120, 22, 10200, 52000, 41000, 3020, 6040],
+      ['2026-11-23', 130, 23, 10300, 53000, 41500, 3030, 6060],
+      ['2026-11-24', 140, 24, 10400, 54000, 42000, 3040, 6080],
+    ]);
+    const site = (await db().ds.getRepository(Site).findOneByOrFail({ code: 'BJ01' }))!;
+    const raised = await alarmsRaisedBetween(
+      db().ds,
+      [site.id],
+      startOfDay('20261119', 'Asia/Shanghai'),
+      startOfDay('20261125', 'Asia/Shanghai'),
+      1000,
+    );
+    expect(raised.total).toBeGreaterThan(0);
+    expect(rows('告警').map((r) => r[0])).toEqual(['编号', ...raised.alarms.map((a) => a.id)]);
+    const servers = await serverStatuses(db().ds, [site.id], NOW);
+    expect(rows('服务器').map((r) => r[0])).toEqual(['服务器', ...servers.map((v) => v.name)]);
+  });
+
   it('exports the default range when none is given', async () => {
     const res = await get('/sites/BJ02/report.csv', admin);
     expect(res.statusCode).toBe(200);
@@ -198,6 +245,7 @@ describeEachEngine('web reports', (db) => {
     for (const [url, twin] of [
       ['/sites/BJ02/report', '/sites/NOPE9/report'],
       ['/sites/BJ02/report.csv', '/sites/NOPE9/report.csv'],
+      ['/sites/BJ02/report.xlsx', '/sites/NOPE9/report.xlsx'],
       [
         '/sites/BJ02/report?from=2026-11-20&to=2026-11-24',
         '/sites/NOPE9/report?from=2026-11-20&to=2026-11-24',

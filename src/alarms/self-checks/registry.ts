@@ -1,10 +1,12 @@
 // The registry of Sitewatch's own checks, one per alarm name; adding a check is one file and one line here.
 import { createRegistry, type Registry } from '../../registry';
 import { cpuHighCheck } from './cpu-high';
+import { diskFillingCheck } from './disk-filling';
 import { diskHighCheck } from './disk-high';
 import { fetchFailingCheck } from './fetch-failing';
 import { fileMissingCheck } from './file-missing';
 import { fileStaleCheck } from './file-stale';
+import { memGrowthCheck } from './mem-growth';
 import { memHighCheck } from './mem-high';
 import { serverSilentCheck } from './server-silent';
 import type { SelfCheck } from './types';
@@ -18,6 +20,8 @@ export const selfChecks = [
   cpuHighCheck,
   memHighCheck,
   diskHighCheck,
+  diskFillingCheck,
+  memGrowthCheck,
 ] as const;
 
 /** The alarm names Sitewatch raises itself (derived from `selfChecks`). */
