@@ -1,5 +1,7 @@
 // Command "状态" (status): each server of a site with its latest cpu / memory / worst disk and last report, plus the overview chart.
 import type { Site } from '../entities';
+import { DAY } from '../src/alarms/forecast';
+import { diskFillRisks } from '../src/alarms/self-checks/disk-filling';
 import { pct, siteLabel, siteZone, when } from '../src/present/format';
 import { siteStatus } from '../src/queries';
 import { resolveSite } from './access';
@@ -13,7 +15,10 @@ export async function siteStatusReplies(ctx: CommandContext, site: Site): Promis
   const { deps } = ctx;
   const tz = siteZone(site, deps.config);
   const now = deps.now();
-  const st = await siteStatus(deps.ds, site, now);
+  const [st, risks] = await Promise.all([
+    siteStatus(deps.ds, site, now),
+    diskFillRisks(deps.ds, { siteIds: [site.id] }, deps.config.selfAlarms, now),
+  ]);
   const stale = st.servers.filter((s) => s.stale).length;
   const lines = [
     `${siteLabel(site)}状态（${when(now, tz)}）`,
@@ -28,6 +33,9 @@ export async function siteStatusReplies(ctx: CommandContext, site: Site): Promis
     lines.push(
       `${s.name} ${s.ip}：CPU ${pct(s.cpuPct)}，内存 ${pct(s.memPct)}，磁盘 ${disk}，最后 ${when(s.lastSeenAt, tz)}${s.stale ? '【停报】' : ''}`,
     );
+    // Mounts whose 7-day trend fills them within selfAlarms.diskFillDays (SW_DISK_FILLING's rule).
+    for (const r of risks.filter((x) => x.serverId === s.id))
+      lines.push(`预计 ${((r.fullAt - now) / DAY).toFixed(1)} 天后写满（${r.mount}）`);
   }
   let ingest = `最近采集 ${when(site.lastSuccessAt, tz)}`;
   if (site.lastError)

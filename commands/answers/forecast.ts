@@ -1,18 +1,45 @@
-// Answer to "how long does the disk (or memory) last": until capacity forecasts exist, the current usage and the last 7 days' chart, saying that no forecast is available yet.
-import { gib, pct, siteZone } from '../../src/present/format';
+// Answer to "how long does the disk (or memory) last": each mount's (or the memory's) 7-day trend and when it fills, with the last 7 days' chart.
+import {
+  DAY,
+  DEFAULT_HORIZON_MS,
+  type Forecast,
+  forecastFull,
+  shortInstant,
+} from '../../src/alarms/forecast';
+import { diskForecast, perDay } from '../../src/alarms/self-checks/disk-filling';
+import { memForecast } from '../../src/alarms/self-checks/mem-growth';
+import { siteZone, when } from '../../src/present/format';
 import { diskPoints, memPoints } from '../../src/queries';
+import { hourlyDiskUse, hourlyMemUse } from '../../src/queries/capacity';
 import { chartReply } from '../chart';
 import { text } from '../reply';
 import { HOUR_MS, pickServer } from './common';
 import type { IntentAnswer } from './types';
 
-/** The history shown instead of a forecast. */
+/** The history the trend is fitted on and the chart shows. */
 export const FORECAST_HOURS = 7 * 24;
 
-export const FORECAST_MISSING = '容量预测暂不可用（该功能尚未上线），以下为当前用量和近 7 天走势。';
+const share = (used: number, total: number) => `${Math.round((used / total) * 100)}%`;
 
-const share = (used: number, total: number) =>
-  `${pct((used / total) * 100)}（${gib(used)}/${gib(total)}）`;
+const HORIZON_DAYS = DEFAULT_HORIZON_MS / DAY;
+
+/** What a forecast says after the current use: '约每天 +3.1%，预计 12-08 14:00 写满（约 2.3 天）'. */
+function outlook(
+  f: Forecast | null,
+  now: number,
+  tz: string,
+  full: string,
+  none = '历史不足 1 天，暂无法预测',
+): string {
+  if (!f) return none;
+  const at = f.levels[0].at;
+  if (at === 'never')
+    return f.slopePerDay > 0
+      ? `${perDay(f.slopePerDay)}，${HORIZON_DAYS} 天内不会${full}`
+      : `近 7 天没有增长，不会${full}`;
+  if (at <= now) return `已${full}`;
+  return `${perDay(f.slopePerDay)}，预计 ${shortInstant(when(at, tz))} ${full}（约 ${((at - now) / DAY).toFixed(1)} 天）`;
+}
 
 export const forecastAnswer: IntentAnswer<'forecast'> = {
   kind: 'forecast',
@@ -25,13 +52,20 @@ export const forecastAnswer: IntentAnswer<'forecast'> = {
     const tz = siteZone(site, deps.config);
     const now = deps.now();
     const from = now - FORECAST_HOURS * HOUR_MS;
-    const head = `${server.name}（${site.name}）${intent.metric === 'mem' ? '内存' : '磁盘'}：${FORECAST_MISSING}`;
+    const scope = { siteIds: [site.id], serverId: server.id };
+    const head = `${server.name}（${site.name}）${intent.metric === 'mem' ? '内存' : '磁盘'}容量预测（按近 7 天趋势）：`;
     if (intent.metric === 'mem') {
-      const points = (await memPoints(deps.ds, server.id, from, now)).filter(
-        (p) => p.totalBytes > 0,
-      );
+      const [points, hourly] = await Promise.all([
+        memPoints(deps.ds, server.id, from, now).then((ps) => ps.filter((p) => p.totalBytes > 0)),
+        hourlyMemUse(deps.ds, scope, from, now),
+      ]);
       if (points.length === 0) return [text(`${head}\n近 7 天暂无内存数据。`)];
       const last = points[points.length - 1];
+      const series = hourly[0]?.points ?? [];
+      // Memory that fell back is no leak: it has no fill time, whatever its trend.
+      const words = !forecastFull(series, now, { levels: [100] })
+        ? outlook(null, now, tz, '用满')
+        : outlook(memForecast(series, now), now, tz, '用满', '近 7 天没有持续增长，不会用满');
       const chart = await chartReply(
         deps,
         'server-mem',
@@ -40,15 +74,25 @@ export const forecastAnswer: IntentAnswer<'forecast'> = {
         `mem-${server.name}-${FORECAST_HOURS}h`,
         `${server.name} 近 7 天内存使用`,
       );
-      return [text(`${head}\n当前内存 ${share(last.usedBytes, last.totalBytes)}`), ...chart];
+      return [
+        text(`${head}\n${server.name} 内存 ${share(last.usedBytes, last.totalBytes)}，${words}`),
+        ...chart,
+      ];
     }
-    const mounts = (await diskPoints(deps.ds, server.id, from, now))
-      .map((m) => ({ ...m, points: m.points.filter((p) => p.totalBytes > 0) }))
-      .filter((m) => m.points.length > 0);
+    const [mounts, hourly] = await Promise.all([
+      diskPoints(deps.ds, server.id, from, now).then((ms) =>
+        ms
+          .map((m) => ({ ...m, points: m.points.filter((p) => p.totalBytes > 0) }))
+          .filter((m) => m.points.length > 0),
+      ),
+      hourlyDiskUse(deps.ds, scope, from, now),
+    ]);
     if (mounts.length === 0) return [text(`${head}\n近 7 天暂无磁盘数据。`)];
-    const current = mounts.map((m) => {
+    const lines = mounts.map((m) => {
       const last = m.points[m.points.length - 1];
-      return `${m.mount} ${share(last.usedBytes, last.totalBytes)}`;
+      const series = hourly.find((h) => h.mount === m.mount);
+      const f = series ? diskForecast(series.points, now) : null;
+      return `${server.name} ${m.mount} ${share(last.usedBytes, last.totalBytes)}，${outlook(f, now, tz, '写满')}`;
     });
     const chart = await chartReply(
       deps,
@@ -58,6 +102,6 @@ export const forecastAnswer: IntentAnswer<'forecast'> = {
       `disk-${server.name}-${FORECAST_HOURS}h`,
       `${server.name} 近 7 天磁盘使用率`,
     );
-    return [text(`${head}\n当前磁盘：${current.join('，')}`), ...chart];
+    return [text([head, ...lines].join('\n')), ...chart];
   },
 };

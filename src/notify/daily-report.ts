@@ -2,7 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { Site } from '../../entities';
 import { withTransaction } from '../db/tx';
-import type { ReportFigures, ReportNotice } from '../outbox/notices';
+import type { CapacityRisk, ReportFigures, ReportNotice } from '../outbox/notices';
 import { enqueue, type OutboxEntry } from '../outbox/store';
 import { type Figures, siteHealth, yesterdayFigures } from '../queries';
 import { type ConfiguredChannels, siteRecipients } from '../queries/recipients';
@@ -27,6 +27,19 @@ function reportFigures(f: Figures | null): ReportFigures | null {
   };
 }
 
+/** The capacity alarms a report lists. */
+const CAPACITY_ALARMS = ['SW_DISK_FILLING', 'SW_MEM_GROWTH'];
+// Code-point order, the same on both engines (their collations differ).
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function capacityRisk(r: Record<string, unknown>): CapacityRisk {
+  const name = String(r.name);
+  const node = String(r.node);
+  // A disk node is 'server:/mount'; the description names the mount already.
+  const cut = name === 'SW_DISK_FILLING' ? node.indexOf(':/') : -1;
+  return { name, server: cut > 0 ? node.slice(0, cut) : node, description: String(r.description) };
+}
+
 export function createDailyReport(deps: DailyReportDeps) {
   const { ds } = deps;
 
@@ -36,7 +49,7 @@ export function createDailyReport(deps: DailyReportDeps) {
     const y = await yesterdayFigures(ds, site.id, now, tz);
     const from = startOfDay(addDays(dayKey(now, tz), -1), tz);
     const to = startOfDay(dayKey(now, tz), tz);
-    const [[health], raised, failed] = await Promise.all([
+    const [[health], raised, failed, capacity] = await Promise.all([
       siteHealth(ds, [site], now),
       ds.query(
         'SELECT COUNT(*) AS n FROM alarm WHERE site_id = ? AND raised_at >= ? AND raised_at < ?',
@@ -47,6 +60,11 @@ export function createDailyReport(deps: DailyReportDeps) {
         "SELECT COUNT(*) AS n FROM outbox WHERE site_id = ? AND status = 'failed' AND updated_at >= ? AND updated_at < ?",
         [site.id, now - 24 * 3600_000, now],
       ),
+      ds.query(
+        `SELECT name, node, description FROM alarm
+          WHERE site_id = ? AND state = 'active' AND source = 'sitewatch' AND name IN (?, ?)`,
+        [site.id, ...CAPACITY_ALARMS],
+      ) as Promise<Record<string, unknown>[]>,
     ]);
     return {
       kind: 'report',
@@ -58,6 +76,12 @@ export function createDailyReport(deps: DailyReportDeps) {
       raisedAlarms: Number((raised as { n: number | string }[])[0]?.n ?? 0),
       servers: { total: health.servers, stale: health.stale },
       failedDeliveries: Number((failed as { n: number | string }[])[0]?.n ?? 0),
+      capacityRisks: capacity
+        .map(capacityRisk)
+        .sort(
+          (a, b) =>
+            cmp(a.name, b.name) || cmp(a.server, b.server) || cmp(a.description, b.description),
+        ),
       at: now,
     };
   }

@@ -71,7 +71,16 @@ export interface ReportNotice {
   servers: { total: number; stale: number };
   /** Notifications of this site that finally failed since the last report. */
   failedDeliveries: number;
+  /** Open capacity alarms (SW_DISK_FILLING, SW_MEM_GROWTH) at report time; absent in older rows. */
+  capacityRisks?: CapacityRisk[];
   at: number;
+}
+
+export interface CapacityRisk {
+  name: string;
+  server: string;
+  /** The alarm's description, e.g. '/data 82%，约每天 +3.1%，预计 12-08 14:00 写满'. */
+  description: string;
 }
 
 export interface BotNotice {

@@ -129,6 +129,30 @@ describeEachEngine('every self check', (db) => {
     const busy = await site('HOT1', { lastSuccessAt: NOW - 5 * MIN });
     for (const f of formats) await cursor(busy.id, f.name);
     await samples((await server(busy.id, 'db01', NOW - 2 * MIN)).id, 99);
+    // …and a week of a filling disk and memory growing without falling back (capacity forecasts).
+    const leak = await server(busy.id, 'leak01', NOW - 2 * MIN);
+    for (let h = 167; h >= 0; h--) {
+      const at = NOW - h * 3_600_000;
+      await ds()
+        .getRepository(DiskSample)
+        .insert({
+          serverId: leak.id,
+          sampledAt: at,
+          mount: '/data',
+          usedBytes: 880 - 3 * h,
+          totalBytes: 1000,
+        });
+      await ds()
+        .getRepository(MemSample)
+        .insert({
+          serverId: leak.id,
+          sampledAt: at,
+          usedBytes: 800 - 2 * h,
+          freeBytes: 200 + 2 * h,
+          bufferBytes: 0,
+          totalBytes: 1000,
+        });
+    }
     const all = await ds()
       .getRepository(Site)
       .find({ order: { id: 'ASC' } });

@@ -542,15 +542,16 @@ describeEachEngine('answers to understood questions', (db) => {
       ]);
     });
 
-    it('answers a capacity question with the current usage and the last 7 days, and no forecast yet', async () => {
+    it('answers a capacity question with the current usage and the last 7 days, and no forecast from under a day of history', async () => {
       const disk = await ask(
         { kind: 'forecast', server: s.servers.app01.id, metric: 'disk' },
         s.li,
       );
       expect(texts(disk)).toEqual([
         [
-          'app01（北京一号）磁盘：容量预测暂不可用（该功能尚未上线），以下为当前用量和近 7 天走势。',
-          '当前磁盘：/ 42.0%（21.0G/50.0G），/data 80.0%（80.0G/100.0G）',
+          'app01（北京一号）磁盘容量预测（按近 7 天趋势）：',
+          'app01 / 42%，历史不足 1 天，暂无法预测',
+          'app01 /data 80%，历史不足 1 天，暂无法预测',
         ].join('\n'),
       ]);
       expect(images(disk)).toEqual([['disk-app01-168h.png', 'app01 近 7 天磁盘使用率']]);
@@ -559,14 +560,14 @@ describeEachEngine('answers to understood questions', (db) => {
       expect(
         texts(await ask({ kind: 'forecast', server: s.servers.app01.id, metric: 'mem' }, s.li)),
       ).toEqual([
-        'app01（北京一号）内存：容量预测暂不可用（该功能尚未上线），以下为当前用量和近 7 天走势。\n当前内存 50.0%（4.0G/8.0G）',
+        'app01（北京一号）内存容量预测（按近 7 天趋势）：\napp01 内存 50%，历史不足 1 天，暂无法预测',
       ]);
       const none = await ask(
         { kind: 'forecast', server: s.servers.web01.id, metric: 'disk' },
         s.admin,
       );
       expect(texts(none)).toEqual([
-        'web01（北京二号）磁盘：容量预测暂不可用（该功能尚未上线），以下为当前用量和近 7 天走势。\n近 7 天暂无磁盘数据。',
+        'web01（北京二号）磁盘容量预测（按近 7 天趋势）：\n近 7 天暂无磁盘数据。',
       ]);
       expect(images(none)).toEqual([]);
     });

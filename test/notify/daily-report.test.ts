@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { BusinessDaily, Server } from '../../entities';
 import { createDailyReport } from '../../src/notify/daily-report';
+import { formatText } from '../../src/notify/format/text';
 import type { ReportNotice } from '../../src/outbox/notices';
 import { enqueue } from '../../src/outbox/store';
 import { describeEachEngine, resetDb } from '../helpers/db';
@@ -154,6 +155,7 @@ describeEachEngine('daily report', (db) => {
       raisedAlarms: 3,
       servers: { total: 4, stale: 2 },
       failedDeliveries: 2,
+      capacityRisks: [],
       at: R,
     };
     expect(await report().build(bj01, R)).toEqual(expected);
@@ -175,6 +177,7 @@ describeEachEngine('daily report', (db) => {
       raisedAlarms: 1,
       servers: { total: 1, stale: 0 },
       failedDeliveries: 1,
+      capacityRisks: [],
       at: R,
     });
     // A day later nothing has arrived for 11-26 on SH01, and the failures are older than a day.
@@ -186,6 +189,73 @@ describeEachEngine('daily report', (db) => {
       failedDeliveries: 0,
       servers: { total: 1, stale: 1 },
     });
+  });
+
+  it('build lists the site’s open capacity alarms, and the report shows them as 容量风险', async () => {
+    const { ds } = db();
+    const { bj01, sh01 } = s.sites;
+    const sw = (
+      siteId: number,
+      name: string,
+      node: string,
+      description: string,
+      resumedAt?: number,
+    ) =>
+      addAlarm(ds, {
+        siteId,
+        name,
+        node,
+        description,
+        raisedAt: R - HOUR,
+        source: 'sitewatch',
+        resumedAt,
+      });
+    const added = [
+      await sw(
+        bj01.id,
+        'SW_MEM_GROWTH',
+        'app01',
+        '内存 70%，持续增长未回落，约每天 +6.0%，预计 11-30 09:00 用满',
+      ),
+      await sw(
+        bj01.id,
+        'SW_DISK_FILLING',
+        'db01:/data',
+        '/data 82%，约每天 +3.1%，预计 11-28 14:00 写满',
+      ),
+      // Recovered, another site's, and another self alarm: not listed.
+      await sw(
+        bj01.id,
+        'SW_DISK_FILLING',
+        'app02:/',
+        '/ 75%，约每天 +9.0%，预计 11-27 10:00 写满',
+        R - MIN,
+      ),
+      await sw(sh01.id, 'SW_DISK_FILLING', 'app01:/', '/ 90%，约每天 +5.0%，预计 11-27 10:00 写满'),
+      await sw(bj01.id, 'SW_CPU_HIGH', 'app01', 'cpu'),
+    ];
+    try {
+      const notice = await report().build(bj01, R);
+      expect(notice.capacityRisks).toEqual([
+        {
+          name: 'SW_DISK_FILLING',
+          server: 'db01',
+          description: '/data 82%，约每天 +3.1%，预计 11-28 14:00 写满',
+        },
+        {
+          name: 'SW_MEM_GROWTH',
+          server: 'app01',
+          description: '内存 70%，持续增长未回落，约每天 +6.0%，预计 11-30 09:00 用满',
+        },
+      ]);
+      expect(formatText(notice, { maxChars: 2048, groupLimit: 20 }).split('\n').slice(-3)).toEqual([
+        '容量风险（2 项）：',
+        '- db01 /data 82%，约每天 +3.1%，预计 11-28 14:00 写满',
+        '- app01 内存 70%，持续增长未回落，约每天 +6.0%，预计 11-30 09:00 用满',
+      ]);
+    } finally {
+      await ds.query(`DELETE FROM alarm WHERE id IN (${added.map((a) => a.id).join(',')})`);
+    }
   });
 
   it('run queues each enabled site’s report to rooms, report emails and robots, once per site and day', async () => {

@@ -229,6 +229,16 @@ export function reportFacts(notice: ReportNotice): string[] {
   return lines;
 }
 
+/** The report's "容量风险" section: its heading and one line per open capacity alarm; none without any. */
+export function capacityLines(notice: ReportNotice): { heading: string; items: string[] } | null {
+  const risks = notice.capacityRisks ?? [];
+  if (risks.length === 0) return null;
+  return {
+    heading: `容量风险（${risks.length} 项）：`,
+    items: risks.map((r) => `${oneLine(r.server, 128)} ${oneLine(r.description, 300)}`),
+  };
+}
+
 export function failedLine(n: number): string {
   return `通知发送失败 ${n} 条，请查看 sitewatch outbox`;
 }

@@ -8,6 +8,7 @@ import {
   SEVERITY_LABEL,
   SITEWATCH_MARK,
   botTexts,
+  capacityLines,
   eventCounts,
   failedLine,
   figureRows,
@@ -143,6 +144,12 @@ function reportHtml(notice: ReportNotice, o: EmailOptions): string {
   const failed = notice.failedDeliveries > 0 ? failedLine(notice.failedDeliveries) : null;
   for (const f of reportFacts(notice))
     parts.push(f === failed ? `<p style="color:#c62828">${esc(f)}</p>` : `<p>${esc(f)}</p>`);
+  const cap = capacityLines(notice);
+  if (cap)
+    parts.push(
+      `<p style="color:#c62828">${esc(cap.heading)}</p>`,
+      `<ul>${cap.items.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
+    );
   if (o.chartCid) parts.push(img(o.chartCid, '业务图表'));
   return page(parts.join(''));
 }

@@ -15,6 +15,7 @@ import {
   SEVERITY_LABEL,
   SITEWATCH_MARK,
   botTexts,
+  capacityLines,
   clampTo,
   eventCounts,
   failedLine,
@@ -126,6 +127,8 @@ function reportMarkdown(notice: ReportNotice): string {
   }
   const failed = notice.failedDeliveries > 0 ? failedLine(notice.failedDeliveries) : null;
   for (const f of reportFacts(notice)) lines.push(f === failed ? font('warning', f) : f);
+  const cap = capacityLines(notice);
+  if (cap) lines.push(font('warning', cap.heading), ...cap.items.map((l) => `>${mdText(l)}`));
   return lines.join('\n');
 }
 

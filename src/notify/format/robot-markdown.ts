@@ -8,6 +8,7 @@ import {
   SEVERITY_LABEL,
   SITEWATCH_MARK,
   botTexts,
+  capacityLines,
   clampTo,
   eventCounts,
   failedLine,
@@ -117,6 +118,8 @@ function reportLines(notice: ReportNotice): string[] {
   }
   const failed = notice.failedDeliveries > 0 ? failedLine(notice.failedDeliveries) : null;
   for (const f of reportFacts(notice)) lines.push(f === failed ? `**${f}**` : f);
+  const cap = capacityLines(notice);
+  if (cap) lines.push(`**${cap.heading}**`, ...cap.items.map((l) => mdText(l)));
   return lines;
 }
 

@@ -7,6 +7,7 @@ import {
   SEVERITY_LABEL,
   SITEWATCH_MARK,
   botTexts,
+  capacityLines,
   clampTo,
   eventCounts,
   figureRows,
@@ -79,6 +80,8 @@ function reportText(notice: ReportNotice): string {
     lines.push(NO_FIGURES);
   }
   lines.push(...reportFacts(notice));
+  const cap = capacityLines(notice);
+  if (cap) lines.push(cap.heading, ...cap.items.map((l) => `- ${l}`));
   return lines.join('\n');
 }
 
