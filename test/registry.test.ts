@@ -102,7 +102,7 @@ describe('createFormatRegistry', () => {
 });
 
 describe('createSelfCheckRegistry', () => {
-  it('holds the seven self checks in order, each by the alarm it raises', () => {
+  it('holds the nine self checks in order, each by the alarm it raises', () => {
     const r = createSelfCheckRegistry(selfChecks);
     expect(r.list().map((c) => c.name)).toEqual([
       'SW_FILE_MISSING',
@@ -112,6 +112,8 @@ describe('createSelfCheckRegistry', () => {
       'SW_CPU_HIGH',
       'SW_MEM_HIGH',
       'SW_DISK_HIGH',
+      'SW_DISK_FILLING',
+      'SW_MEM_GROWTH',
     ]);
     expect(() => r.require('SW_GPU_HIGH')).toThrow(new Error('Unknown self check "SW_GPU_HIGH".'));
   });
