@@ -77,6 +77,12 @@ export const builtInAlarmDict: Record<string, AlarmDictEntry> = {
     severity: 'major',
     action: '疑似内存泄漏：找出内存持续增长的进程，安排重启或修复，必要时扩容内存',
   },
+  SW_KPI_ANOMALY: {
+    title: '业务数据异常',
+    severity: 'major',
+    action:
+      '核对该日业务是否真的中断或突变（平台、通道、计费接口），检查局点统计文件是否完整；节假日或割接等预期变化可忽略',
+  },
 };
 
 const entrySchema = z.strictObject({

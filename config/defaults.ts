@@ -98,6 +98,9 @@ export const defaults = {
     /** SW_MEM_GROWTH: memory over this use, growing without falling back, full within memGrowthDays. */
     memGrowthPercent: 60,
     memGrowthDays: 7,
+    /** SW_KPI_ANOMALY: a figure this many robust z-scores and kpiChangePercent off both its baselines. */
+    kpiZ: 4,
+    kpiChangePercent: 30,
   },
   notify: {
     /** Attempts per message before it is marked failed. */

@@ -83,6 +83,8 @@ export const configSchema = z.strictObject({
     diskFillDays: int(1, 365),
     memGrowthPercent: int(1, 100),
     memGrowthDays: int(1, 365),
+    kpiZ: z.coerce.number().positive().max(100),
+    kpiChangePercent: int(1, 1000),
   }),
   notify: z.strictObject({
     maxAttempts: int(1, 100),

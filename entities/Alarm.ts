@@ -41,6 +41,10 @@ export class Alarm {
   @Column({ type: 'varchar', length: 16, default: 'site' })
   source: AlarmSource;
 
+  /** This alarm's own severity (a Sitewatch check judged it); null: the dictionary's for its name. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  severity: string | null;
+
   @Column({ name: 'acked_by', type: 'int', nullable: true })
   ackedBy: number | null;
 

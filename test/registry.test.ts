@@ -102,7 +102,7 @@ describe('createFormatRegistry', () => {
 });
 
 describe('createSelfCheckRegistry', () => {
-  it('holds the nine self checks in order, each by the alarm it raises', () => {
+  it('holds the ten self checks in order, each by the alarm it raises', () => {
     const r = createSelfCheckRegistry(selfChecks);
     expect(r.list().map((c) => c.name)).toEqual([
       'SW_FILE_MISSING',
@@ -114,6 +114,7 @@ describe('createSelfCheckRegistry', () => {
       'SW_DISK_HIGH',
       'SW_DISK_FILLING',
       'SW_MEM_GROWTH',
+      'SW_KPI_ANOMALY',
     ]);
     expect(() => r.require('SW_GPU_HIGH')).toThrow(new Error('Unknown self check "SW_GPU_HIGH".'));
   });

@@ -1,6 +1,6 @@
 // Turns alarm changes into grouped notices (one per site and recipient) in the outbox, inside the change's transaction.
 import type { EntityManager } from 'typeorm';
-import { type AlarmDict, describeAlarm } from '../../config/alarm-dict';
+import { type AlarmDict, type Severity, describeAlarm } from '../../config/alarm-dict';
 import type { AlarmEvent, AlarmItem, AlarmNotice, NoticeSite } from '../outbox/notices';
 import { enqueue, type OutboxEntry } from '../outbox/store';
 import { type ConfiguredChannels, type Recipient, siteRecipients } from '../queries/recipients';
@@ -23,6 +23,8 @@ export interface AlarmNotifierDeps {
 interface AlarmMeta {
   source: 'site' | 'sitewatch';
   ackedBy: string | null;
+  /** The alarm's own severity, when a check judged it. */
+  severity: Severity | null;
 }
 
 export interface NoticeDraft {
@@ -56,14 +58,20 @@ async function alarmMeta(em: EntityManager, ids: number[]): Promise<Map<number, 
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
     const rows = (await em.query(
-      `SELECT a.id, a.source, u.display_name FROM alarm a LEFT JOIN user u ON u.id = a.acked_by
+      `SELECT a.id, a.source, a.severity, u.display_name FROM alarm a LEFT JOIN user u ON u.id = a.acked_by
         WHERE a.id IN (${placeholders(batch.length)})`,
       batch,
-    )) as { id: number | string; source: string; display_name: string | null }[];
+    )) as {
+      id: number | string;
+      source: string;
+      severity: string | null;
+      display_name: string | null;
+    }[];
     for (const r of rows)
       out.set(Number(r.id), {
         source: r.source === 'sitewatch' ? 'sitewatch' : 'site',
         ackedBy: r.display_name ?? null,
+        severity: severityOf(r.severity),
       });
   }
   return out;
@@ -111,7 +119,7 @@ export function createAlarmNotifier(deps: AlarmNotifierDeps) {
       raisedAt: c.raisedAt,
       resumedAt: c.resumedAt,
       title: d.title,
-      severity: d.severity,
+      severity: meta?.severity ?? d.severity,
       action: d.action,
       source: meta?.source ?? 'site',
       ackedBy: meta?.ackedBy ?? null,
@@ -169,3 +177,10 @@ export function createAlarmNotifier(deps: AlarmNotifierDeps) {
 }
 
 export type AlarmNotifier = ReturnType<typeof createAlarmNotifier>;
+
+const SEVERITIES: readonly Severity[] = ['critical', 'major', 'minor', 'info'];
+
+/** A stored severity, or null when there is none (or it is not one Sitewatch knows). */
+export function severityOf(v: string | null | undefined): Severity | null {
+  return SEVERITIES.includes(v as Severity) ? (v as Severity) : null;
+}

@@ -7,7 +7,7 @@ import { withTransaction } from '../db/tx';
 import type { AlarmItem, NoticeSite } from '../outbox/notices';
 import { adminRecipients, type ConfiguredChannels, siteRecipients } from '../queries/recipients';
 import { placeholders } from '../queries/sql';
-import { enqueueNotices, type NoticeDraft, noticeSites } from './notifier';
+import { enqueueNotices, type NoticeDraft, noticeSites, severityOf } from './notifier';
 import { activeSilences, silenceFor } from './silences';
 
 export interface ReminderDeps {
@@ -27,6 +27,7 @@ interface DueRow {
   description: string;
   raised_at: number | string;
   source: string;
+  severity: string | null;
   reminders_sent: number | string;
 }
 
@@ -64,7 +65,7 @@ export function createReminders(deps: ReminderDeps) {
         raisedAt: Number(r.raised_at),
         resumedAt: null,
         title: d.title,
-        severity: d.severity,
+        severity: severityOf(r.severity) ?? d.severity,
         action: d.action,
         source: r.source === 'sitewatch' ? 'sitewatch' : 'site',
         ackedBy: null,
@@ -116,7 +117,7 @@ export function createReminders(deps: ReminderDeps) {
     async run(now: number): Promise<ReminderResult> {
       const result: ReminderResult = { reminded: 0, escalated: 0, messages: 0 };
       const due = (await deps.ds.query(
-        `SELECT id, site_id, name, node, description, raised_at, source, reminders_sent FROM alarm
+        `SELECT id, site_id, name, node, description, raised_at, source, severity, reminders_sent FROM alarm
           WHERE state = 'active' AND acked_at IS NULL AND escalated_at IS NULL AND notified_at IS NOT NULL
             AND COALESCE(last_reminded_at, notified_at) <= ?
           ORDER BY site_id, raised_at, id`,

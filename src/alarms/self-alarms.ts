@@ -135,9 +135,9 @@ export function createSelfAlarms(deps: SelfAlarmsDeps): SelfAlarms {
       if (c.keepOnly) continue;
       const res = (await execute(
         em,
-        `INSERT INTO alarm (site_id, name, node, description, raised_at, resumed_at, state, last_seen_at, source, reminders_sent, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, NULL, 'active', ?, 'sitewatch', 0, ?, ?)`,
-        [siteId, c.name, c.node, c.description, now, now, now, now],
+        `INSERT INTO alarm (site_id, name, node, description, raised_at, resumed_at, state, last_seen_at, source, severity, reminders_sent, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, NULL, 'active', ?, 'sitewatch', ?, 0, ?, ?)`,
+        [siteId, c.name, c.node, c.description, now, now, c.severity ?? null, now, now],
       )) as { raw: unknown };
       const alarmId =
         engine === 'mysql' ? Number((res.raw as { insertId: number }).insertId) : Number(res.raw);

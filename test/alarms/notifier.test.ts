@@ -286,6 +286,24 @@ describeEachEngine('alarm notifier', (db) => {
     });
   });
 
+  it('uses an alarm’s own severity, as a check judged it, over the dictionary’s', async () => {
+    const { ds } = db();
+    await ds.getRepository(Alarm).update(al.a5.id, { severity: 'critical' });
+    await ds.getRepository(Alarm).update(al.a1.id, { severity: 'severe' });
+    await notify([change(al.a5, 'raised'), change(al.a1, 'raised')]);
+    const rows = (await ds.query('SELECT payload FROM outbox')) as { payload: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const items = (JSON.parse(r.payload) as { items: { alarmId: number; severity: string }[] })
+        .items;
+      // a5 (SW_FILE_MISSING, major in the dictionary) is critical; an unknown stored value is ignored.
+      expect(items.map((i) => [i.alarmId, i.severity])).toEqual([
+        [al.a5.id, 'critical'],
+        [al.a1.id, 'major'],
+      ]);
+    }
+  });
+
   it('the same changes again queue nothing new; a new event is a new notice; notified_at is kept', async () => {
     const { ds } = db();
     await notify(changes);

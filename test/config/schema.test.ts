@@ -41,6 +41,8 @@ const DEFAULTS: Config = {
     diskFillDays: 3,
     memGrowthPercent: 60,
     memGrowthDays: 7,
+    kpiZ: 4,
+    kpiChangePercent: 30,
   },
   notify: {
     maxAttempts: 8,

@@ -88,6 +88,8 @@ export const diskFillingCheck: SelfCheck<'SW_DISK_FILLING'> = {
           name: 'SW_DISK_FILLING' as const,
           node: clip(`${r.server}:${r.mount}`, NODE_MAX),
           description: clip(diskFillText(r, input.tzOf(site)), 1024),
+          // Full within a day leaves no time to wait for office hours.
+          ...(r.fullAt - now < DAY ? { severity: 'critical' as const } : {}),
         },
       ];
     });

@@ -6,6 +6,7 @@ import { diskHighCheck } from './disk-high';
 import { fetchFailingCheck } from './fetch-failing';
 import { fileMissingCheck } from './file-missing';
 import { fileStaleCheck } from './file-stale';
+import { kpiAnomalyCheck } from './kpi-anomaly';
 import { memGrowthCheck } from './mem-growth';
 import { memHighCheck } from './mem-high';
 import { serverSilentCheck } from './server-silent';
@@ -22,6 +23,7 @@ export const selfChecks = [
   diskHighCheck,
   diskFillingCheck,
   memGrowthCheck,
+  kpiAnomalyCheck,
 ] as const;
 
 /** The alarm names Sitewatch raises itself (derived from `selfChecks`). */

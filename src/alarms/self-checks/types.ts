@@ -1,5 +1,6 @@
 // The interface every self check implements: one alarm name, and the conditions of that alarm that hold now.
 import type { DataSource } from 'typeorm';
+import type { Severity } from '../../../config/alarm-dict';
 import type { Config } from '../../../config/schema';
 import type { Site } from '../../../entities';
 import type { FileFormat } from '../../ingest/formats/types';
@@ -18,6 +19,8 @@ export interface SelfCondition<N extends string = string> {
    * rather than "recovering" at 00:00 and failing again later that morning.
    */
   keepOnly?: boolean;
+  /** Its own severity, over the dictionary's for the name (a disk full within a day is critical). */
+  severity?: Severity;
 }
 
 /** What the checks look at. */

@@ -10,6 +10,7 @@ import { ChatTransport1764720000000 } from './1764720000000-chat-transport';
 import { ChartLinks1764806400000 } from './1764806400000-chart-links';
 import { TransportStatus1764849600000 } from './1764849600000-transport-status';
 import { WecomRooms1764892800000 } from './1764892800000-wecom-rooms';
+import { AlarmSeverity1764979200000 } from './1764979200000-alarm-severity';
 
 export const migrations = [
   InitialSchema1764028800000,
@@ -23,4 +24,5 @@ export const migrations = [
   ChartLinks1764806400000,
   TransportStatus1764849600000,
   WecomRooms1764892800000,
+  AlarmSeverity1764979200000,
 ];

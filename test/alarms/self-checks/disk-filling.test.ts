@@ -69,6 +69,22 @@ describeEachEngine('SW_DISK_FILLING', (db) => {
     expect((await alarmsOf(ds(), 'SW_DISK_FILLING')).map((a) => a.state)).toEqual(['resolved']);
   });
 
+  it('is critical when the mount fills within a day, and major (the dictionary’s) otherwise', async () => {
+    const { server } = await siteWithServer(ds());
+    // /data: 95 % now, 0.3 points an hour: full in under 17 hours. /var: full in 60 hours.
+    await disk(ds(), server.id, '/data', -167, 0, (h) => 95 + 0.3 * h);
+    await disk(ds(), server.id, '/var', -167, 0, (h) => 82 + 0.3 * h);
+    await mem(ds(), server.id, -167, 0, () => 50);
+    await runner(ds(), 'SW_DISK_FILLING').run(NOW);
+    const rows = (await ds().query(
+      "SELECT node, severity FROM alarm WHERE name = 'SW_DISK_FILLING' ORDER BY node",
+    )) as { node: string; severity: string | null }[];
+    expect(rows).toEqual([
+      { node: 'db01:/data', severity: 'critical' },
+      { node: 'db01:/var', severity: null },
+    ]);
+  });
+
   it('follows diskFillPercent and diskFillDays, in the site zone', async () => {
     const { site, server } = await siteWithServer(ds());
     await ds().getRepository(Site).update(site.id, { timezone: 'UTC' });
