@@ -135,14 +135,24 @@ export function judgeDay(series: FigureSeries, date: string, cfg: KpiSettings): 
     }
     const zWeekday = robustZ(x, weekday);
     const zRecent = robustZ(x, recent);
-    const changeOf = (b: Baseline) => (b.median === 0 ? Infinity : ((x - b.median) / b.median) * 100);
+    const changeOf = (b: Baseline) =>
+      b.median === 0 ? Infinity : ((x - b.median) / b.median) * 100;
     const cw = changeOf(weekday);
     const cr = changeOf(recent);
     const beyond = (z: number, c: number) =>
       Math.abs(z) > cfg.kpiZ && Math.abs(c) > cfg.kpiChangePercent;
     // Both baselines must agree on the direction: a day over one and under the other is no break.
     if (beyond(zWeekday, cw) && beyond(zRecent, cr) && Math.sign(zWeekday) === Math.sign(zRecent))
-      flags.push({ kind: 'shift', key, value: x, weekday, recent, zWeekday, zRecent, changePercent: cw });
+      flags.push({
+        kind: 'shift',
+        key,
+        value: x,
+        weekday,
+        recent,
+        zWeekday,
+        zRecent,
+        changePercent: cw,
+      });
   }
   const prev = series.get(addDays(date, -1));
   if (prev && !flags.some((f) => f.key === 'total')) {

@@ -6,6 +6,7 @@ import { createSelfCheckRegistry, selfChecks } from '../../src/alarms/self-check
 import type { CheckInput, SelfCheck, SelfCondition } from '../../src/alarms/self-checks/types';
 import { createFormatRegistry } from '../../src/ingest/formats/registry';
 import { describeEachEngine, resetDb, testConfig } from '../helpers/db';
+import { figureRows, insertFigures } from './self-checks/fixtures';
 
 /** 2026-11-25 21:00 in Asia/Shanghai (13:00 UTC). */
 const NOW = Date.UTC(2026, 10, 25, 13, 0, 0);
@@ -130,6 +131,12 @@ describeEachEngine('every self check', (db) => {
     for (const f of formats) await cursor(busy.id, f.name);
     await samples((await server(busy.id, 'db01', NOW - 2 * MIN)).id, 99);
     // …and a week of a filling disk and memory growing without falling back (capacity forecasts).
+    // …five weeks of business figures, MO at zero yesterday (business anomaly).
+    await insertFigures(
+      ds(),
+      busy.id,
+      figureRows('2026-10-20', '2026-11-24', { '2026-11-24': { mo: 0 } }),
+    );
     const leak = await server(busy.id, 'leak01', NOW - 2 * MIN);
     for (let h = 167; h >= 0; h--) {
       const at = NOW - h * 3_600_000;

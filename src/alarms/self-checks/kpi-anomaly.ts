@@ -61,7 +61,12 @@ export const kpiAnomalyCheck: SelfCheck<'SW_KPI_ANOMALY'> = {
       );
       const series = seriesOf(rows);
       const push = (node: string, description: string) =>
-        out.push({ siteId: site.id, name: 'SW_KPI_ANOMALY', node, description: clip(description, 1024) });
+        out.push({
+          siteId: site.id,
+          name: 'SW_KPI_ANOMALY',
+          node,
+          description: clip(description, 1024),
+        });
       let day = yesterday;
       if (!series.has(yesterday)) {
         const w = wallClock(now, tz);

@@ -1,10 +1,13 @@
-// Fixtures of the capacity self-check tests: a site, a server and hourly memory and disk samples of a given shape.
+// Fixtures of the capacity and business self-check tests: a site, a server, hourly memory and disk samples of a given shape, daily figures.
 import type { DataSource, EntityManager } from 'typeorm';
-import { Alarm, DiskSample, MemSample, Server, type Site } from '../../../entities';
+import { Alarm, BusinessDaily, DiskSample, MemSample, Server, type Site } from '../../../entities';
 import { addSite } from '../../../src/admin/sites';
 import { createSelfAlarms } from '../../../src/alarms/self-alarms';
 import { silentLogger } from '../../../src/log';
 import type { AlarmChange } from '../../../src/types/alarm-change';
+import type { Figures } from '../../../src/queries/business';
+import { addDays } from '../../../src/time';
+import type { BusinessFigures } from '../../../src/types/business-figures';
 import { testConfig } from '../../helpers/db';
 
 export const HOUR = 3_600_000;
@@ -111,4 +114,63 @@ export async function alarmsOf(ds: DataSource, name: string) {
     resumedAt: a.resumedAt === null ? null : Number(a.resumedAt),
     lastSeenAt: Number(a.lastSeenAt),
   }));
+}
+
+/** A site's usual day: opens, closes, calls, pushes, MO and MT (total users follow opens − closes). */
+export const USUAL: Omit<BusinessFigures, 'total'> = {
+  sub: 4051,
+  unsub: 1000,
+  calls: 52_000,
+  shows: 40_000,
+  mo: 148_000,
+  mt: 150_000,
+};
+/** Day-to-day wobble, on a 5-day cycle from 2026-10-28 so that no weekday repeats one value. */
+const WOBBLE = [0, 0.01, -0.01, 0.02, -0.02];
+const dayNo = (date: string) => Date.parse(`${date}T00:00:00Z`) / (24 * HOUR);
+
+/**
+ * Daily figures for stat days from..to (YYYY-MM-DD): the usual ones with their wobble, `over` a
+ * day's own; total users start at 1,000,000 and follow opens − closes unless given.
+ */
+export function figureRows(
+  from: string,
+  to: string,
+  over: Record<string, Partial<BusinessFigures>> = {},
+): Figures[] {
+  const out: Figures[] = [];
+  let total = 1_000_000;
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const w = 1 + WOBBLE[(((dayNo(date) - dayNo('2026-10-28')) % 5) + 5) % 5];
+    const day = Object.fromEntries(
+      Object.entries(USUAL).map(([k, v]) => [k, Math.round(v * w)]),
+    ) as Omit<BusinessFigures, 'total'>;
+    const f = { ...day, total: total + day.sub - day.unsub, ...over[date] };
+    total = f.total;
+    out.push({ date, ...f });
+  }
+  return out;
+}
+
+/** Stores `rows` as the site's daily figures. */
+export async function insertFigures(
+  ds: DataSource,
+  siteId: number,
+  rows: readonly Figures[],
+): Promise<void> {
+  await ds.getRepository(BusinessDaily).insert(
+    rows.map((r) => ({
+      siteId,
+      statDate: r.date,
+      subUsers: r.sub,
+      unsubUsers: r.unsub,
+      totalUsers: r.total,
+      callTimes: r.calls,
+      showTimes: r.shows,
+      moTimes: r.mo,
+      mtTimes: r.mt,
+      recordedAt: NOW,
+      updatedAt: NOW,
+    })),
+  );
 }
