@@ -5,6 +5,7 @@ import { alarmsCommand } from './alarms';
 import { cpuCommand } from './cpu';
 import { diskCommand } from './disk';
 import { createHelpCommand } from './help';
+import { ignoreCommand } from './ignore';
 import { memCommand } from './mem';
 import { reportCommand } from './report';
 import { serverCommand } from './server';
@@ -25,6 +26,7 @@ export const baseCommands: readonly Command[] = [
   reportCommand,
   alarmsCommand,
   ackCommand,
+  ignoreCommand,
   silenceCommand,
   unsilenceCommand,
   serverCommand,

@@ -9,6 +9,7 @@ import { DiskSample } from './DiskSample';
 import { IngestCursor } from './IngestCursor';
 import { IngestError } from './IngestError';
 import { JobLease } from './JobLease';
+import { KpiIgnoredDay } from './KpiIgnoredDay';
 import { LoginAttempt } from './LoginAttempt';
 import { MemSample } from './MemSample';
 import { OutboxMessage, type OutboxStatus } from './OutboxMessage';
@@ -36,6 +37,7 @@ export {
   IngestCursor,
   IngestError,
   JobLease,
+  KpiIgnoredDay,
   LoginAttempt,
   MemSample,
   OutboxMessage,
@@ -65,6 +67,7 @@ export const entities = [
   IngestCursor,
   IngestError,
   JobLease,
+  KpiIgnoredDay,
   LoginAttempt,
   MemSample,
   OutboxMessage,

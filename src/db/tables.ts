@@ -8,6 +8,7 @@ export const TABLES_CHILD_FIRST = [
   'outbox',
   'job_lease',
   'silence',
+  'kpi_ignored_day',
   'room_subscription',
   'bind_code',
   'wechat_binding',

@@ -37,7 +37,7 @@ describe.each(engines)('sitewatch CLI [$name]', ({ open }) => {
     expect(await cli(['db', 'migrate'], env)).toEqual({
       code: 0,
       stdout:
-        'Applied: InitialSchema1764028800000, BotBindings1764115200000, Notifications1764288000000, WebSessions1764374400000, OutboxParts1764460800000, LoginAttempts1764547200000, WebSessionUser1764633600000, ChatTransport1764720000000, ChartLinks1764806400000, TransportStatus1764849600000, WecomRooms1764892800000, AlarmSeverity1764979200000\n',
+        'Applied: InitialSchema1764028800000, BotBindings1764115200000, Notifications1764288000000, WebSessions1764374400000, OutboxParts1764460800000, LoginAttempts1764547200000, WebSessionUser1764633600000, ChatTransport1764720000000, ChartLinks1764806400000, TransportStatus1764849600000, WecomRooms1764892800000, AlarmSeverity1764979200000, KpiIgnoredDays1765065600000\n',
       stderr: '',
     });
     expect(await cli(['db', 'migrate'], env)).toEqual({

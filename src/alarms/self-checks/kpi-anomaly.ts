@@ -4,6 +4,7 @@ import { FIGURE_LABELS } from '../../present/figure-labels';
 import { count } from '../../present/format';
 import { addDays, isoDay, wallClock } from '../../time';
 import { type DayJudgement, type KpiFlag, judgeDay, seriesOf } from '../kpi-baseline';
+import { ignoredDays } from '../kpi-ignore';
 import { clip } from './shared';
 import type { SelfCheck, SelfCondition } from './types';
 
@@ -50,7 +51,12 @@ export const kpiAnomalyCheck: SelfCheck<'SW_KPI_ANOMALY'> = {
   async evaluate(input, cfg, now) {
     const out: SelfCondition<'SW_KPI_ANOMALY'>[] = [];
     const [dueH, dueM] = cfg.fileMissingAfter.split(':').map(Number);
+    const ignoredBySite = await ignoredDays(
+      input.ds,
+      input.sites.map((s) => s.id),
+    );
     for (const site of input.sites) {
+      const ignored = ignoredBySite.get(site.id) ?? new Set<string>();
       const tz = input.tzOf(site);
       const yesterday = addDays(isoDay(now, tz), -1);
       const rows = await dailyFiguresBetween(
@@ -59,7 +65,10 @@ export const kpiAnomalyCheck: SelfCheck<'SW_KPI_ANOMALY'> = {
         addDays(yesterday, -HISTORY_DAYS),
         yesterday,
       );
-      const series = seriesOf(rows);
+      const all = seriesOf(rows);
+      // Days marked as expected are out of both baselines, and no reference for the next day's
+      // total users either (a cutover's count may be anything).
+      const series = seriesOf(rows.filter((r) => !ignored.has(r.date)));
       const push = (node: string, description: string) =>
         out.push({
           siteId: site.id,
@@ -68,19 +77,20 @@ export const kpiAnomalyCheck: SelfCheck<'SW_KPI_ANOMALY'> = {
           description: clip(description, 1024),
         });
       let day = yesterday;
-      if (!series.has(yesterday)) {
+      if (!all.has(yesterday)) {
         const w = wallClock(now, tz);
         // Yesterday's figures come in today's files: missing only once those are due.
         const due = w.hour * 60 + w.minute >= dueH * 60 + dueM;
         let before = 0;
-        for (let i = 1; i <= 7; i++) if (series.has(addDays(yesterday, -i))) before++;
+        for (let i = 1; i <= 7; i++) if (all.has(addDays(yesterday, -i))) before++;
         if (due && before >= MISSING_MIN_DAYS) {
-          push(yesterday, MISSING_TEXT);
+          if (!ignored.has(yesterday)) push(yesterday, MISSING_TEXT);
           continue;
         }
         // Until then the day before is still the latest day with figures, and its alarm holds.
         day = addDays(yesterday, -1);
       }
+      if (ignored.has(day)) continue;
       const j = judgeDay(series, day, cfg);
       if (j.flags.length > 0) push(day, kpiText(j));
     }

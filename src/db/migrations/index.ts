@@ -11,6 +11,7 @@ import { ChartLinks1764806400000 } from './1764806400000-chart-links';
 import { TransportStatus1764849600000 } from './1764849600000-transport-status';
 import { WecomRooms1764892800000 } from './1764892800000-wecom-rooms';
 import { AlarmSeverity1764979200000 } from './1764979200000-alarm-severity';
+import { KpiIgnoredDays1765065600000 } from './1765065600000-kpi-ignored-days';
 
 export const migrations = [
   InitialSchema1764028800000,
@@ -25,4 +26,5 @@ export const migrations = [
   TransportStatus1764849600000,
   WecomRooms1764892800000,
   AlarmSeverity1764979200000,
+  KpiIgnoredDays1765065600000,
 ];

@@ -4,6 +4,7 @@ import {
   kpiAnomalyCheck,
   kpiText,
 } from '../../../src/alarms/self-checks/kpi-anomaly';
+import { KpiIgnoredDay } from '../../../entities';
 import { describeEachEngine, resetDb, testConfig } from '../../helpers/db';
 import { HOUR, alarmsOf, figureRows, insertFigures, runner, siteWithServer } from './fixtures';
 
@@ -179,5 +180,62 @@ describeEachEngine('SW_KPI_ANOMALY', (db) => {
     expect(
       await kpiAnomalyCheck.evaluate(input, { ...cfg, kpiChangePercent: 20, kpiZ: 20 }, THU),
     ).toEqual([]);
+  });
+  it('leaves ignored days out of both baselines: a holiday dip no longer hides a real drop', async () => {
+    const { site } = await siteWithServer(ds());
+    // Wednesdays at 3,700 / 3,800 / 3,900, a holiday at 500 on the last one, then a drop to 2,640.
+    const over = {
+      '2026-11-04': { sub: 3700 },
+      '2026-11-11': { sub: 3800 },
+      '2026-11-18': { sub: 3900 },
+      '2026-11-25': { sub: 500 },
+      '2026-12-02': { sub: 2640 },
+    };
+    await insertFigures(ds(), site.id, figureRows(FROM, '2026-12-02', over));
+    const input = { ds: ds(), sites: [site], tzOf: () => 'Asia/Shanghai', formats: [] };
+    // With the holiday the Wednesday median is 3,750: the drop is 29.6%, under the 30% limit.
+    expect(await kpiAnomalyCheck.evaluate(input, cfg, THU)).toEqual([]);
+    await ds().getRepository(KpiIgnoredDay).insert({
+      siteId: site.id,
+      day: '2026-11-25',
+      ignoredBy: 1,
+      ignoredAt: THU,
+    });
+    expect(await kpiAnomalyCheck.evaluate(input, cfg, THU)).toEqual([
+      {
+        siteId: site.id,
+        name: 'SW_KPI_ANOMALY',
+        node: '2026-12-02',
+        description: '开通 2,640，较近 3 个周三中位数 3,800 下降 31%',
+      },
+    ]);
+  });
+
+  it('does not judge an ignored day, nor call its figures missing', async () => {
+    const { site } = await siteWithServer(ds());
+    await insertFigures(
+      ds(),
+      site.id,
+      figureRows(FROM, '2026-12-02', { '2026-12-02': { sub: 1203, mo: 0 } }),
+    );
+    const input = { ds: ds(), sites: [site], tzOf: () => 'Asia/Shanghai', formats: [] };
+    expect(await kpiAnomalyCheck.evaluate(input, cfg, THU)).toHaveLength(1);
+    const ignore = (day: string) =>
+      ds()
+        .getRepository(KpiIgnoredDay)
+        .insert({ siteId: site.id, day, ignoredBy: 1, ignoredAt: THU });
+    await ignore('2026-12-02');
+    expect(await kpiAnomalyCheck.evaluate(input, cfg, THU)).toEqual([]);
+    // Friday: Thursday's figures are missing, unless Thursday is ignored too.
+    expect(await kpiAnomalyCheck.evaluate(input, cfg, THU + DAY)).toEqual([
+      {
+        siteId: site.id,
+        name: 'SW_KPI_ANOMALY',
+        node: '2026-12-03',
+        description: '昨日业务数据缺失',
+      },
+    ]);
+    await ignore('2026-12-03');
+    expect(await kpiAnomalyCheck.evaluate(input, cfg, THU + DAY)).toEqual([]);
   });
 });
