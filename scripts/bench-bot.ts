@@ -17,6 +17,7 @@ import { withTransaction } from '../src/db/tx';
 import { ALARM_COLUMNS } from '../src/ingest/formats/system-alarm';
 import { silentLogger } from '../src/log';
 import { createChartRenderer } from '../src/render/chart-renderer';
+import { pct, prng } from './bench-stats';
 
 const SITES = 200;
 const SERVERS_PER_SITE = 10;
@@ -24,15 +25,6 @@ const DAYS = 7;
 const STEP = 300_000;
 const NOW = Date.UTC(2026, 10, 25, 4); // 12:00 in Asia/Shanghai
 const RUNS = 40;
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function seed(ds: DataSource): Promise<{ rows: number; seconds: number }> {
   const t0 = performance.now();
@@ -189,11 +181,6 @@ export async function seed(ds: DataSource): Promise<{ rows: number; seconds: num
   );
   return { rows, seconds: (performance.now() - t0) / 1000 };
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 async function measure(ds: DataSource, label: string): Promise<void> {
   const config = loadConfig({ env: {}, overrides: { log: { level: 'silent' } } });

@@ -21,6 +21,7 @@ import { silentLogger } from '../src/log';
 import { type App, createApp } from '../src/main';
 import { WECOM, WECOM_LEASE, type WecomBot } from '../src/transports/wecom/wecom';
 import { type FakeWeCom, startFakeWeCom } from '../test/helpers/fake-wecom';
+import { median, ms, pct, prng, ratio, table } from './bench-stats';
 
 const SITES = 50;
 const SERVERS_PER_SITE = 10;
@@ -40,37 +41,6 @@ const ROOT = join(__dirname, '..', '..');
 /** Sub-millisecond wall clock, shared with the fake server's frame timestamps. */
 const clock = () => performance.timeOrigin + performance.now();
 
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) =>
-    r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)]
-    .map((l) => `    ${l}`)
-    .join('\n');
-}
-
-const ms = (x: number) => x.toFixed(1);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const siteCode = (i: number) => `S${String(i + 1).padStart(3, '0')}`;
 
 // ---------------------------------------------------------------------------------------------

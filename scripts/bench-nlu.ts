@@ -30,6 +30,7 @@ import { lexiconCatalogVersion, lexiconSource } from '../src/queries/lexicon';
 import { isNamePart } from '../src/queries/servers';
 import { createChartRenderer } from '../src/render/chart-renderer';
 import { CORPUS, CORPUS_NOW, CORPUS_SOURCE, CORPUS_TZ } from '../test/nlu/corpus';
+import { median, ms, pct, prng, ratio, table } from './bench-stats';
 
 const NOW = Date.UTC(2026, 10, 25, 4); // 12:00 in Asia/Shanghai
 const TZ = 'Asia/Shanghai';
@@ -58,39 +59,8 @@ const ANSWER_RUNS = 30;
 /** Runs of a pair where neither reply has a chart (about a millisecond each). */
 const ANSWER_TEXT_RUNS = 200;
 
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) =>
-    r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)]
-    .map((l) => `    ${l}`)
-    .join('\n');
-}
-
-const ms = (x: number) => x.toFixed(1);
 const ms2 = (x: number) => x.toFixed(2);
 const us = (x: number) => (x * 1000).toFixed(0);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 // ---------------------------------------------------------------------------------------------
